@@ -1,0 +1,185 @@
+//! Command-line arguments (clap derive) and their validation into plain configuration.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use policy_classifier::model::TrainParams;
+use std::path::PathBuf;
+
+/// Tag privacy-policy sentences with the data practices they state (OPP-115 categories) and
+/// report which practices each company's policy covers.
+#[derive(Debug, Parser)]
+#[command(name = "classify", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a model on labelled sentences (CSV with `text` and `labels` columns).
+    Train(TrainArgs),
+    /// Split policies into sentences and print each with its labels and probabilities.
+    Predict(PredictArgs),
+    /// Score a model on labelled data (precision, recall, F1 per label; micro and macro).
+    Evaluate(EvaluateArgs),
+    /// Tag many policies and write per-company coverage tables.
+    Report(ReportArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ModelArg {
+    /// Model file [default: the shipped model, models/default.model]
+    #[arg(long, short = 'm', value_name = "PATH", env = "POLICY_CLASSIFIER_MODEL")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InputOptions {
+    /// Company name for every input (default: the corpus header's domain, else the file stem)
+    #[arg(long, value_name = "NAME")]
+    pub company: Option<String>,
+    /// Refuse policy files larger than this many MiB
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub max_file_mib: u64,
+    /// Cut sentences longer than this many bytes into pieces
+    #[arg(long, value_name = "BYTES", default_value_t = 4000)]
+    pub max_sentence_bytes: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labelled CSV file(s) [default: the team's corpus, datasets/corpus.csv]
+    #[arg(long, short = 'd', value_name = "CSV")]
+    pub data: Vec<PathBuf>,
+    /// Where to write the model [default: models/default.model]
+    #[arg(long, short = 'm', value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Seed for the cross-validation folds
+    #[arg(long, default_value_t = TrainParams::default().seed)]
+    pub seed: u64,
+    /// Maximum number of features (chosen by chi² against the labels)
+    #[arg(long, value_name = "N", default_value_t = TrainParams::default().vectoriser.max_features)]
+    pub max_features: usize,
+    /// Minimum number of rows a term must occur in
+    #[arg(long, value_name = "N", default_value_t = TrainParams::default().vectoriser.min_df)]
+    pub min_df: usize,
+    /// Longest word n-gram
+    #[arg(long, value_name = "N", default_value_t = TrainParams::default().vectoriser.max_ngram)]
+    pub ngram: usize,
+    /// L2 regularisation strength (≈ 1/C in scikit-learn)
+    #[arg(long, default_value_t = TrainParams::default().alpha)]
+    pub alpha: f32,
+    /// Class balancing power: positives repeated (neg/pos)^power times (0 = off)
+    #[arg(long, value_name = "P", default_value_t = TrainParams::default().balance_power)]
+    pub balance: f32,
+    /// Folds (grouped by policy_id) for tuning per-label thresholds; 0 or 1 = fixed 0.5
+    #[arg(long, value_name = "K", default_value_t = TrainParams::default().threshold_folds)]
+    pub threshold_folds: usize,
+    /// L-BFGS iteration limit per label
+    #[arg(long, value_name = "N", default_value_t = TrainParams::default().max_iterations)]
+    pub max_iterations: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PredictFormat {
+    /// A readable table per file
+    Table,
+    /// CSV, one row per sentence
+    Csv,
+    /// One JSON object per line and sentence
+    Jsonl,
+    /// One JSON array
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = PredictFormat::Table)]
+    pub format: PredictFormat,
+    /// Show the terms that contributed most to each predicted label
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub input: InputOptions,
+    /// Policy files (.txt, .md, .html) or directories; `-` reads stdin
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    /// Readable tables
+    Table,
+    /// JSON
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Labelled CSV file(s) to score
+    #[arg(long, short = 'd', value_name = "CSV", required = true)]
+    pub data: Vec<PathBuf>,
+    /// Write one row per input row: row, predicted, one probability column per label
+    #[arg(long, value_name = "OUT.csv")]
+    pub predictions: Option<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = EvalFormat::Table)]
+    pub format: EvalFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Output directory for coverage.csv, coverage.parquet, sentences.parquet, files.csv and
+    /// summary.md
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub input: InputOptions,
+    /// Policy files or directories
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+}
+
+impl TrainArgs {
+    /// The (unchecked) training parameters these arguments describe.
+    pub fn params(&self) -> TrainParams {
+        let mut p = TrainParams {
+            seed: self.seed,
+            alpha: self.alpha,
+            balance_power: self.balance,
+            threshold_folds: self.threshold_folds,
+            max_iterations: self.max_iterations,
+            ..TrainParams::default()
+        };
+        p.vectoriser.max_features = self.max_features;
+        p.vectoriser.min_df = self.min_df;
+        p.vectoriser.max_ngram = self.ngram;
+        p
+    }
+}
+
+impl InputOptions {
+    /// Reading and splitting options.
+    pub fn tag_options(&self) -> policy_classifier::predict::TagOptions {
+        policy_classifier::predict::TagOptions {
+            read: policy_classifier::text::ReadOptions {
+                company: self.company.clone(),
+                max_file_bytes: self.max_file_mib.saturating_mul(1 << 20),
+            },
+            split: policy_classifier::sentences::SplitOptions {
+                max_sentence_bytes: self.max_sentence_bytes.max(16),
+            },
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! One function per subcommand: load, call the library, hand results to `output`.
+
+use crate::cli::{Cli, Command, EvaluateArgs, PredictArgs, ReportArgs, TrainArgs};
+use crate::output;
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use policy_classifier::data::LabelledData;
+use policy_classifier::evaluate;
+use policy_classifier::model::{Model, TrainStage};
+use policy_classifier::predict::{self, Outcome};
+use policy_classifier::report;
+use policy_classifier::text;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// The shipped model, embedded so the binary works from any directory.
+const EMBEDDED_MODEL: &[u8] = include_bytes!("../models/default.model");
+
+fn repo_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// Where `train` writes by default and `predict` looks first.
+fn default_model_path() -> PathBuf {
+    repo_path("models/default.model")
+}
+
+/// Loads `--model`, else the repository's `models/default.model`, else the embedded copy.
+fn load_model(path: Option<&Path>) -> Result<Model> {
+    if let Some(p) = path {
+        return Ok(Model::load(p)?);
+    }
+    let p = default_model_path();
+    if p.is_file() && std::fs::metadata(&p).map(|m| m.len() > 0).unwrap_or(false) {
+        return Ok(Model::load(&p)?);
+    }
+    Ok(Model::from_bytes(EMBEDDED_MODEL, Path::new("<embedded default model>"))?)
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Train(a) => train(a),
+        Command::Predict(a) => predict(a),
+        Command::Evaluate(a) => evaluate(a),
+        Command::Report(a) => report(a),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "classify", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"));
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+fn train(a: TrainArgs) -> Result<ExitCode> {
+    let params = a.params().check()?;
+    let data_paths = if a.data.is_empty() {
+        vec![repo_path("datasets/corpus.csv")]
+    } else {
+        a.data.clone()
+    };
+    let data = LabelledData::read_all(&data_paths)?;
+    data.check_typos()?;
+    let out = a.model.clone().unwrap_or_else(default_model_path);
+    if out.is_dir() {
+        anyhow::bail!("{}: is a directory; --model needs a file path", out.display());
+    }
+    let t0 = Instant::now();
+    let pb = spinner("training");
+    let model = Model::fit(&data, &params, &|stage| match stage {
+        TrainStage::Fold(i, k) => pb.set_message(format!("tuning thresholds: fold {i}/{k}")),
+        TrainStage::Final => pb.set_message("training on all rows"),
+    })?;
+    pb.finish_and_clear();
+    model.save(&out)?;
+    output::print_train_summary(&model, &out, t0.elapsed());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn predict(a: PredictArgs) -> Result<ExitCode> {
+    let model = load_model(a.model.model.as_deref())?;
+    let opts = a.input.tag_options();
+    let inputs = text::expand_inputs(&a.files);
+    let outcomes = predict::tag_inputs(&model, &inputs, &opts, &|| {});
+    let failed = report_problems(&outcomes);
+    output::print_predictions(&model, &outcomes, a.format, a.explain)?;
+    Ok(exit_for(failed))
+}
+
+/// Prints one line per failed input and per warning to stderr; returns the number failed.
+fn report_problems(outcomes: &[Outcome]) -> usize {
+    let mut failed = 0;
+    for o in outcomes {
+        match o {
+            Outcome::Failed(_, e) => {
+                failed += 1;
+                eprintln!("classify: error: {}", output::one_line(e));
+            }
+            Outcome::Skipped(p, why) => eprintln!("classify: skipped: {}: {why}", p.display()),
+            Outcome::Tagged(d) => {
+                for w in &d.warnings {
+                    eprintln!("classify: warning: {}: {w}", d.path.display());
+                }
+            }
+        }
+    }
+    failed
+}
+
+fn exit_for(failed: usize) -> ExitCode {
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
+    let model = load_model(a.model.model.as_deref())?;
+    let data = LabelledData::read_all(&a.data)?;
+    if data.is_empty() {
+        anyhow::bail!("{}: no data rows to evaluate", a.data[0].display());
+    }
+    data.check_labels(&model.labels)?;
+    let nl = model.labels.len();
+    let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+    let probs = model.probabilities(&texts);
+    let pred: Vec<bool> = (0..probs.len()).map(|i| model.decide(i % nl, probs[i])).collect();
+    let mut gold = vec![false; probs.len()];
+    for (r, labs) in data.labels.iter().enumerate() {
+        for lab in labs {
+            let l = model.labels.iter().position(|x| x == lab).context("label checked above")?;
+            gold[r * nl + l] = true;
+        }
+    }
+    let eval = evaluate::evaluate(&model.labels, &gold, &pred, &data.policy_id, &data.segment_id);
+    if let Some(p) = &a.predictions {
+        output::write_predictions_csv(p, &model, &probs, &pred)?;
+    }
+    output::print_evaluation(&eval, a.format)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(a: ReportArgs) -> Result<ExitCode> {
+    let model = load_model(a.model.model.as_deref())?;
+    if a.out.is_file() {
+        anyhow::bail!("{}: --out is a file; give a directory", a.out.display());
+    }
+    let opts = a.input.tag_options();
+    let inputs = text::expand_inputs(&a.inputs);
+    let pb = ProgressBar::new(inputs.len() as u64);
+    pb.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files [{elapsed} < {eta}]").expect("valid template"),
+    );
+    let outcomes = predict::tag_inputs(&model, &inputs, &opts, &|| pb.inc(1));
+    pb.finish_and_clear();
+    let failed = report_problems(&outcomes);
+    let summary = report::write_report(&model, &outcomes, &a.out)?;
+    output::print_coverage(&model, &summary);
+    Ok(exit_for(failed))
+}

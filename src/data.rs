@@ -1,0 +1,263 @@
+//! Labelled data: CSV files with `text` and `labels` columns (optional `company`, `policy_id`,
+//! `segment_id`) → [`LabelledData`].
+
+use crate::error::{Error, Result};
+use crate::labels;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Labelled rows from one or more CSV files.
+#[derive(Debug, Clone, Default)]
+pub struct LabelledData {
+    /// Row texts.
+    pub texts: Vec<String>,
+    /// Row labels as names, in file order.
+    pub labels: Vec<Vec<String>>,
+    /// Company column (empty when absent).
+    pub company: Vec<String>,
+    /// Group of each row for cross-validation: `policy_id`, else company, else `file:row`.
+    pub group: Vec<String>,
+    /// `policy_id` column, when present.
+    pub policy_id: Vec<Option<String>>,
+    /// `segment_id` column, when present.
+    pub segment_id: Vec<Option<String>>,
+    /// Where each file came from: path, size and SHA-256.
+    pub sources: Vec<SourceInfo>,
+}
+
+/// Provenance of a training or evaluation file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// The file path as given.
+    pub path: String,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// Number of data rows.
+    pub rows: usize,
+    /// Hex SHA-256 of the file contents.
+    pub sha256: String,
+}
+
+impl LabelledData {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// The distinct label names, in conventional order (OPP-115 first).
+    pub fn label_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.labels.iter().flatten().cloned().collect();
+        v.sort();
+        v.dedup();
+        labels::sort_labels(&mut v);
+        v
+    }
+
+    /// Whether `policy_id` is present for every row.
+    pub fn has_policy_ids(&self) -> bool {
+        !self.is_empty() && self.policy_id.iter().all(Option::is_some)
+    }
+
+    /// Reads and appends one CSV file.
+    pub fn read_csv(&mut self, path: &Path) -> Result<()> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let sha = Sha256::digest(&bytes);
+        let before = self.len();
+        parse_csv(path, &bytes, self)?;
+        self.sources.push(SourceInfo {
+            path: path.display().to_string(),
+            bytes: bytes.len() as u64,
+            rows: self.len() - before,
+            sha256: sha.iter().map(|b| format!("{b:02x}")).collect(),
+        });
+        Ok(())
+    }
+
+    /// Reads several CSV files into one data set.
+    pub fn read_all(paths: &[PathBuf]) -> Result<LabelledData> {
+        let mut d = LabelledData::default();
+        for p in paths {
+            d.read_csv(p)?;
+        }
+        Ok(d)
+    }
+
+    /// Checks every label against a known set; the error names the file, line, the known
+    /// labels and the closest match.
+    pub fn check_labels(&self, known: &[String]) -> Result<()> {
+        for (i, labs) in self.labels.iter().enumerate() {
+            for l in labs {
+                if !known.contains(l) {
+                    let (path, line) = self.locate(i);
+                    return Err(Error::Csv {
+                        path,
+                        line,
+                        message: unknown_label_message(l, known),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Flags labels that look like misspellings of OPP-115 categories when the data otherwise
+    /// uses the OPP-115 taxonomy (other taxonomies are accepted as they are).
+    pub fn check_typos(&self) -> Result<()> {
+        let names = self.label_names();
+        let opp = names.iter().filter(|n| labels::OPP115.contains(&n.as_str())).count();
+        if opp == 0 {
+            return Ok(());
+        }
+        for n in &names {
+            if labels::OPP115.contains(&n.as_str()) {
+                continue;
+            }
+            if labels::closest(n, labels::OPP115).is_some() {
+                let i = self.labels.iter().position(|l| l.contains(n)).unwrap_or(0);
+                let (path, line) = self.locate(i);
+                let known: Vec<String> = labels::OPP115.iter().map(|s| s.to_string()).collect();
+                return Err(Error::Csv {
+                    path,
+                    line,
+                    message: unknown_label_message(n, &known),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// File and 1-based line of data row `i` (approximate when rows contain quoted newlines).
+    fn locate(&self, mut i: usize) -> (PathBuf, u64) {
+        for s in &self.sources {
+            if i < s.rows {
+                return (PathBuf::from(&s.path), i as u64 + 2);
+            }
+            i -= s.rows;
+        }
+        (PathBuf::from("<data>"), i as u64 + 2)
+    }
+}
+
+fn unknown_label_message(label: &str, known: &[String]) -> String {
+    let hint = labels::closest(label, known.iter().map(String::as_str))
+        .map(|c| format!(" (did you mean \"{c}\"?)"))
+        .unwrap_or_default();
+    format!(
+        "unknown label \"{label}\"{hint}; known labels: {}",
+        known.join(" | ")
+    )
+}
+
+fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
+    let csv_err = |line: u64, message: String| Error::Csv {
+        path: path.into(),
+        line,
+        message,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(csv_err(1, "empty file: expected a header row with `text` and `labels` columns".into()));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|e| csv_err(1, format!("cannot read the header row: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+    };
+    let text_col = col("text").ok_or_else(|| {
+        csv_err(1, format!("no `text` column (header is: {}); add a `text` column", headers.iter().collect::<Vec<_>>().join(",")))
+    })?;
+    let labels_col = col("labels").ok_or_else(|| {
+        csv_err(1, format!("no `labels` column (header is: {}); add a `labels` column with `;`-joined label names", headers.iter().collect::<Vec<_>>().join(",")))
+    })?;
+    let company_col = col("company");
+    let policy_col = col("policy_id");
+    let segment_col = col("segment_id");
+    let file_key = path.display().to_string();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(i as u64 + 2, |p| p.line());
+            let msg = match e.kind() {
+                csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
+                    "row has {len} fields but the header has {expected_len}: quote fields that contain commas"
+                ),
+                csv::ErrorKind::Utf8 { .. } => "not valid UTF-8: save the file as UTF-8".into(),
+                _ => e.to_string(),
+            };
+            csv_err(line, msg)
+        })?;
+        let line = rec.position().map_or(i as u64 + 2, |p| p.line());
+        let text = rec.get(text_col).unwrap_or("").trim();
+        if text.is_empty() {
+            return Err(csv_err(line, "empty `text`: remove the row or fill in the sentence".into()));
+        }
+        let labs: Vec<String> = labels::split_labels(rec.get(labels_col).unwrap_or(""))
+            .map(String::from)
+            .collect();
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let company = get(company_col).unwrap_or_default();
+        let policy = get(policy_col);
+        let group = policy
+            .clone()
+            .or_else(|| (!company.is_empty()).then(|| company.clone()))
+            .unwrap_or_else(|| format!("{file_key}:{i}"));
+        out.texts.push(text.to_string());
+        out.labels.push(labs);
+        out.company.push(company);
+        out.group.push(group);
+        out.policy_id.push(policy);
+        out.segment_id.push(get(segment_col));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<LabelledData> {
+        let mut d = LabelledData::default();
+        parse_csv(Path::new("t.csv"), s.as_bytes(), &mut d)?;
+        Ok(d)
+    }
+
+    #[test]
+    fn reads_bom_crlf_quoted_newlines() {
+        let d = parse("\u{feff}text,labels,policy_id\r\n\"We collect\nnames.\",First Party Collection/Use,p1\r\nHello,,p1\r\n").unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d.texts[0], "We collect\nnames.");
+        assert_eq!(d.labels[1], Vec::<String>::new());
+        assert!(d.has_policy_ids());
+    }
+
+    #[test]
+    fn errors_name_line() {
+        let e = parse("text,labels\na,b\nc,d,e\n").unwrap_err().to_string();
+        assert!(e.starts_with("t.csv:3:"), "{e}");
+        let e = parse("txt,labels\na,b\n").unwrap_err().to_string();
+        assert!(e.contains("no `text` column"), "{e}");
+        let e = parse("text,label\na,b\n").unwrap_err().to_string();
+        assert!(e.contains("no `labels` column"), "{e}");
+    }
+
+    #[test]
+    fn typo_is_flagged_but_new_taxonomy_is_not() {
+        let d = parse("text,labels\na,Data Retension\nb,Other\n").unwrap();
+        let e = d.check_typos().unwrap_err().to_string();
+        assert!(e.contains("did you mean \"Data Retention\""), "{e}");
+        let d = parse("text,labels\na,Spam\nb,Ham\n").unwrap();
+        assert!(d.check_typos().is_ok());
+    }
+}

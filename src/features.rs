@@ -1,0 +1,528 @@
+//! Features: sentence text → normalised tokens → sparse TF-IDF rows.
+//!
+//! Normalisation is defined by the Hugging Face `tokenizers` crate: the normaliser sequence
+//! NFKC → Lowercase → NFD → StripAccents, then the BERT pre-tokeniser (split on whitespace,
+//! isolate punctuation). Tokens without any alphanumeric character are dropped. For pure-ASCII
+//! text the same result is computed by a byte loop (NFKC/NFD/StripAccents are the identity on
+//! ASCII, and every ASCII non-alphanumeric printable character is BERT punctuation); a test
+//! checks the two paths agree.
+//!
+//! Terms are word n-grams (1..=`max_ngram`). The fitted [`Vectoriser`] keeps the vocabulary
+//! chosen by chi² against the labels and its idf values, so training and prediction always use
+//! the same features. Weights are sublinear tf (`1 + ln tf`) × smoothed idf
+//! (`ln((1 + n) / (1 + df)) + 1`), rows L2-normalised over the selected vocabulary.
+
+use crate::error::{Error, Result};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use tokenizers::normalizers::{Lowercase, Sequence, StripAccents, NFD, NFKC};
+use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
+use tokenizers::{
+    NormalizedString, Normalizer, OffsetReferential, OffsetType, PreTokenizedString,
+    PreTokenizer,
+};
+
+/// A sparse feature row: `(feature index, value)` pairs sorted by index.
+pub type SparseRow = Vec<(u32, f32)>;
+
+/// The `tokenizers`-based normaliser and pre-tokeniser.
+pub struct Normaliser {
+    sequence: Sequence,
+}
+
+impl Default for Normaliser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Normaliser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Normaliser(NFKC, Lowercase, NFD, StripAccents, BertPreTokenizer)")
+    }
+}
+
+/// Reusable token buffer: token text concatenated, with token boundaries.
+#[derive(Debug, Default, Clone)]
+pub struct Tokens {
+    text: String,
+    bounds: Vec<(u32, u32)>,
+}
+
+impl Tokens {
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+    /// True when there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.bounds.is_empty()
+    }
+    /// The `i`-th token.
+    pub fn get(&self, i: usize) -> &str {
+        let (a, b) = self.bounds[i];
+        &self.text[a as usize..b as usize]
+    }
+    /// Iterates over the tokens.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+    fn clear(&mut self) {
+        self.text.clear();
+        self.bounds.clear();
+    }
+    fn push(&mut self, tok: &str) {
+        let a = self.text.len() as u32;
+        self.text.push_str(tok);
+        self.bounds.push((a, self.text.len() as u32));
+    }
+}
+
+impl Normaliser {
+    /// Builds the normaliser.
+    pub fn new() -> Self {
+        Normaliser {
+            sequence: Sequence::new(vec![
+                NFKC.into(),
+                Lowercase.into(),
+                NFD.into(),
+                StripAccents.into(),
+            ]),
+        }
+    }
+
+    /// Normalises and tokenises `text` into `out` (which is cleared first).
+    pub fn tokenize(&self, text: &str, out: &mut Tokens) {
+        out.clear();
+        if text.is_ascii() {
+            ascii_tokens(text, out);
+        } else {
+            self.tokenize_unicode(text, out);
+        }
+    }
+
+    /// The reference path through `tokenizers`, used for all non-ASCII text.
+    pub fn tokenize_unicode(&self, text: &str, out: &mut Tokens) {
+        out.clear();
+        let mut ns = NormalizedString::from(text);
+        if self.sequence.normalize(&mut ns).is_err() {
+            return;
+        }
+        let mut pts = PreTokenizedString::from(ns);
+        if BertPreTokenizer.pre_tokenize(&mut pts).is_err() {
+            return;
+        }
+        for (s, _, _) in pts.get_splits(OffsetReferential::Normalized, OffsetType::None) {
+            if s.chars().any(char::is_alphanumeric) {
+                out.push(s);
+            }
+        }
+    }
+}
+
+fn ascii_tokens(text: &str, out: &mut Tokens) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() || b == 0x0b || b.is_ascii_punctuation() {
+            i += 1;
+            continue;
+        }
+        let start = out.text.len() as u32;
+        let mut alnum = false;
+        while i < bytes.len() {
+            let c = bytes[i];
+            if c.is_ascii_whitespace() || c == 0x0b || c.is_ascii_punctuation() {
+                break;
+            }
+            alnum |= c.is_ascii_alphanumeric();
+            out.text.push(c.to_ascii_lowercase() as char);
+            i += 1;
+        }
+        if alnum {
+            out.bounds.push((start, out.text.len() as u32));
+        } else {
+            out.text.truncate(start as usize);
+        }
+    }
+}
+
+/// Calls `f` with every n-gram (1..=max_n) of `tokens`, using `scratch` to join multi-word
+/// terms with a single space.
+fn for_each_term(tokens: &Tokens, max_n: usize, scratch: &mut String, mut f: impl FnMut(&str)) {
+    for i in 0..tokens.len() {
+        f(tokens.get(i));
+        for n in 2..=max_n {
+            if i + n > tokens.len() {
+                break;
+            }
+            scratch.clear();
+            for k in i..i + n {
+                if k > i {
+                    scratch.push(' ');
+                }
+                scratch.push_str(tokens.get(k));
+            }
+            f(scratch);
+        }
+    }
+}
+
+/// Unchecked vectoriser parameters; [`VectoriserParams::check`] validates them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VectoriserParams {
+    /// Largest n-gram length (1 = words only, 2 = words and word pairs).
+    pub max_ngram: usize,
+    /// Minimum number of training rows a term must occur in.
+    pub min_df: usize,
+    /// Maximum number of features kept (chosen by chi² against the labels).
+    pub max_features: usize,
+    /// Use `1 + ln(tf)` instead of raw term counts.
+    pub sublinear_tf: bool,
+}
+
+impl Default for VectoriserParams {
+    fn default() -> Self {
+        VectoriserParams {
+            max_ngram: 2,
+            min_df: 2,
+            max_features: 3_000,
+            sublinear_tf: true,
+        }
+    }
+}
+
+impl VectoriserParams {
+    /// Validates the parameters.
+    pub fn check(&self) -> Result<Self> {
+        if !(1..=4).contains(&self.max_ngram) {
+            return Err(Error::Params(format!("max n-gram length must be 1..=4, got {}", self.max_ngram)));
+        }
+        if self.min_df == 0 {
+            return Err(Error::Params("min_df must be at least 1".into()));
+        }
+        if self.max_features == 0 {
+            return Err(Error::Params("max_features must be at least 1".into()));
+        }
+        Ok(*self)
+    }
+}
+
+/// A fitted TF-IDF vectoriser: vocabulary, idf and settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(from = "VectoriserData", into = "VectoriserData")]
+pub struct Vectoriser {
+    params: VectoriserParams,
+    terms: Vec<String>,
+    idf: Vec<f32>,
+    index: FxHashMap<String, u32>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct VectoriserData {
+    params: VectoriserParams,
+    terms: Vec<String>,
+    idf: Vec<f32>,
+}
+
+impl From<VectoriserData> for Vectoriser {
+    fn from(d: VectoriserData) -> Self {
+        Vectoriser::new(d.params, d.terms, d.idf)
+    }
+}
+
+impl From<Vectoriser> for VectoriserData {
+    fn from(v: Vectoriser) -> Self {
+        VectoriserData {
+            params: v.params,
+            terms: v.terms,
+            idf: v.idf,
+        }
+    }
+}
+
+/// Reusable per-thread buffers for [`Vectoriser::transform_into`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    tokens: Tokens,
+    join: String,
+    counts: FxHashMap<u32, u32>,
+}
+
+impl Vectoriser {
+    fn new(params: VectoriserParams, terms: Vec<String>, idf: Vec<f32>) -> Self {
+        let index = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+        Vectoriser {
+            params,
+            terms,
+            idf,
+            index,
+        }
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// True when the vocabulary is empty.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The term of feature `i`.
+    pub fn term(&self, i: usize) -> &str {
+        &self.terms[i]
+    }
+
+    /// The parameters the vectoriser was fitted with.
+    pub fn params(&self) -> &VectoriserParams {
+        &self.params
+    }
+
+    /// Fits the vocabulary on `texts`, keeping at most `max_features` terms chosen by chi²
+    /// against the label matrix `y` (row-major, `texts.len()` × `n_labels`).
+    pub fn fit(
+        params: &VectoriserParams,
+        normaliser: &Normaliser,
+        texts: &[&str],
+        y: &[bool],
+        n_labels: usize,
+    ) -> Result<Vectoriser> {
+        let params = params.check()?;
+        let n = texts.len();
+        // 1. document frequencies of all terms
+        let docs: Vec<Vec<String>> = texts
+            .par_iter()
+            .map_init(
+                || (Tokens::default(), String::new()),
+                |(tok, scratch), t| {
+                    normaliser.tokenize(t, tok);
+                    let mut terms = Vec::with_capacity(tok.len() * params.max_ngram);
+                    for_each_term(tok, params.max_ngram, scratch, |s| terms.push(s.to_string()));
+                    terms.sort_unstable();
+                    terms
+                },
+            )
+            .collect();
+        let mut df: FxHashMap<&str, u32> = FxHashMap::default();
+        for d in &docs {
+            let mut prev: Option<&str> = None;
+            for t in d {
+                if prev != Some(t.as_str()) {
+                    *df.entry(t.as_str()).or_insert(0) += 1;
+                    prev = Some(t.as_str());
+                }
+            }
+        }
+        let mut candidates: Vec<&str> = df
+            .iter()
+            .filter(|(_, &c)| c as usize >= params.min_df)
+            .map(|(t, _)| *t)
+            .collect();
+        candidates.sort_unstable();
+        if candidates.is_empty() {
+            return Err(Error::Train(format!(
+                "no term occurs in at least {} training rows (min_df): add more data or lower min_df",
+                params.min_df
+            )));
+        }
+        let idf_of = |c: u32| ((1.0 + n as f64) / (1.0 + c as f64)).ln() as f32 + 1.0;
+        let cand = Vectoriser::new(
+            params,
+            candidates.iter().map(|s| s.to_string()).collect(),
+            candidates.iter().map(|t| idf_of(df[t])).collect(),
+        );
+        if cand.len() <= params.max_features {
+            return Ok(cand);
+        }
+        // 2. chi² of every candidate against every label, on the TF-IDF rows
+        let rows: Vec<SparseRow> = cand.transform_many(normaliser, texts);
+        let m = cand.len();
+        let mut feat_sum = vec![0f64; m];
+        let mut pos_sum = vec![0f64; m * n_labels];
+        let mut pos_count = vec![0usize; n_labels];
+        for (r, row) in rows.iter().enumerate() {
+            let yr = &y[r * n_labels..(r + 1) * n_labels];
+            for (l, &on) in yr.iter().enumerate() {
+                pos_count[l] += usize::from(on);
+            }
+            for &(f, v) in row {
+                feat_sum[f as usize] += v as f64;
+                for (l, &on) in yr.iter().enumerate() {
+                    if on {
+                        pos_sum[f as usize * n_labels + l] += v as f64;
+                    }
+                }
+            }
+        }
+        let mut ranked: Vec<Vec<u32>> = Vec::with_capacity(n_labels);
+        for l in 0..n_labels {
+            let p = pos_count[l] as f64 / n as f64;
+            let mut scored: Vec<(f64, u32)> = (0..m)
+                .map(|f| {
+                    let total = feat_sum[f];
+                    let op = pos_sum[f * n_labels + l];
+                    let on = total - op;
+                    let ep = total * p;
+                    let en = total * (1.0 - p);
+                    let mut chi = 0.0;
+                    if ep > 0.0 {
+                        chi += (op - ep).powi(2) / ep;
+                    }
+                    if en > 0.0 {
+                        chi += (on - en).powi(2) / en;
+                    }
+                    (chi, f as u32)
+                })
+                .collect();
+            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            ranked.push(scored.into_iter().map(|(_, f)| f).collect());
+        }
+        // 3. round-robin over labels so rare labels get their best features too
+        let mut chosen = vec![false; m];
+        let mut count = 0;
+        'outer: for rank in 0..m {
+            for r in &ranked {
+                let f = r[rank] as usize;
+                if !chosen[f] {
+                    chosen[f] = true;
+                    count += 1;
+                    if count == params.max_features {
+                        break 'outer;
+                    }
+                }
+            }
+        }
+        let terms: Vec<String> = (0..m).filter(|&f| chosen[f]).map(|f| cand.terms[f].clone()).collect();
+        let idf: Vec<f32> = (0..m).filter(|&f| chosen[f]).map(|f| cand.idf[f]).collect();
+        Ok(Vectoriser::new(params, terms, idf))
+    }
+
+    /// Transforms one text into `out` (cleared first) using reusable buffers.
+    pub fn transform_into(&self, normaliser: &Normaliser, text: &str, s: &mut Scratch, out: &mut SparseRow) {
+        out.clear();
+        normaliser.tokenize(text, &mut s.tokens);
+        s.counts.clear();
+        let index = &self.index;
+        let counts = &mut s.counts;
+        for_each_term(&s.tokens, self.params.max_ngram, &mut s.join, |t| {
+            if let Some(&i) = index.get(t) {
+                *counts.entry(i).or_insert(0) += 1;
+            }
+        });
+        out.extend(s.counts.iter().map(|(&i, &c)| {
+            let tf = if self.params.sublinear_tf {
+                1.0 + (c as f32).ln()
+            } else {
+                c as f32
+            };
+            (i, tf * self.idf[i as usize])
+        }));
+        out.sort_unstable_by_key(|&(i, _)| i);
+        let norm = out.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, v) in out.iter_mut() {
+                *v /= norm;
+            }
+        }
+    }
+
+    /// Transforms one text.
+    pub fn transform(&self, normaliser: &Normaliser, text: &str) -> SparseRow {
+        let mut out = Vec::new();
+        self.transform_into(normaliser, text, &mut Scratch::default(), &mut out);
+        out
+    }
+
+    /// Transforms many texts in parallel.
+    pub fn transform_many(&self, normaliser: &Normaliser, texts: &[&str]) -> Vec<SparseRow> {
+        texts
+            .par_iter()
+            .map_init(Scratch::default, |s, t| {
+                let mut row = Vec::new();
+                self.transform_into(normaliser, t, s, &mut row);
+                row
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(n: &Normaliser, s: &str) -> Vec<String> {
+        let mut t = Tokens::default();
+        n.tokenize(s, &mut t);
+        t.iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn normalises_unicode() {
+        let n = Normaliser::new();
+        assert_eq!(toks(&n, "Café ＤＡＴＡ, naïve!"), ["cafe", "data", "naive"]);
+        assert_eq!(toks(&n, "We don't sell data."), ["we", "don", "t", "sell", "data"]);
+    }
+
+    #[test]
+    fn ascii_fast_path_matches_tokenizers() {
+        let n = Normaliser::new();
+        for s in [
+            "We collect e-mail addresses (and IP addresses) at www.Example.com/privacy!",
+            "  tabs\tand\nnewlines  x_y 3.5% $10 ",
+            "ab\u{1}cd ...  -- ''",
+        ] {
+            let mut fast = Tokens::default();
+            n.tokenize(s, &mut fast);
+            let mut slow = Tokens::default();
+            n.tokenize_unicode(s, &mut slow);
+            assert_eq!(fast.iter().collect::<Vec<_>>(), slow.iter().collect::<Vec<_>>(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn fit_transform_unit_norm_and_chi2_cap() {
+        let n = Normaliser::new();
+        let texts = [
+            "we share data with partners",
+            "we share data with advertisers",
+            "we keep data for two years",
+            "we keep logs for two years",
+            "contact us by mail",
+            "contact us by phone",
+        ];
+        let y = [
+            true, false, false, true, false, false, false, true, false, false, true, false,
+            false, false, true, false, false, true,
+        ];
+        let p = VectoriserParams {
+            max_ngram: 2,
+            min_df: 2,
+            max_features: 4,
+            sublinear_tf: true,
+        };
+        let v = Vectoriser::fit(&p, &n, &texts, &y, 3).unwrap();
+        assert_eq!(v.len(), 4);
+        let row = v.transform(&n, "We share data and keep it for two years");
+        let norm: f32 = row.iter().map(|x| x.1 * x.1).sum();
+        assert!((norm - 1.0).abs() < 1e-5);
+        assert!(v.transform(&n, "zzz unknown").is_empty());
+    }
+
+    #[test]
+    fn bigrams_are_space_joined() {
+        let n = Normaliser::new();
+        let mut t = Tokens::default();
+        n.tokenize("Do not track", &mut t);
+        let mut seen = Vec::new();
+        for_each_term(&t, 2, &mut String::new(), |s| seen.push(s.to_string()));
+        assert_eq!(seen, ["do", "do not", "not", "not track", "track"]);
+    }
+}

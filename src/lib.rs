@@ -1,0 +1,25 @@
+//! `policy-classifier`: tag privacy-policy sentences with the data practices they state.
+//!
+//! The data flows one way, one module per step:
+//!
+//! text ([`text`]) → sentences ([`sentences`]) → features ([`features`]) → model ([`model`]) →
+//! predictions ([`predict`]) → reports ([`report`]); [`data`] reads labelled CSV for training
+//! and [`evaluate`] scores predictions. The library never prints and never parses arguments;
+//! the `classify` binary does both.
+
+#![warn(missing_docs)]
+
+pub mod data;
+pub mod error;
+pub mod evaluate;
+pub mod features;
+pub mod io;
+pub mod labels;
+pub mod model;
+pub mod predict;
+pub mod report;
+pub mod sentences;
+pub mod text;
+
+pub use error::{Error, Result};
+pub use model::{Model, TrainParams};

@@ -1,0 +1,558 @@
+//! The model: one `linfa-logistic` binary classifier per label over the TF-IDF features,
+//! per-label decision thresholds tuned on held-out folds, and the versioned model file.
+//!
+//! Training builds, per label, a dense column-major f32 matrix of the chi²-selected features
+//! only (linfa-logistic takes dense arrays), with positive rows repeated for class balance
+//! (linfa-logistic has no sample weights). Prediction never densifies: the fitted weights
+//! (`params()`, `intercept()`) are stacked into a feature-major matrix and multiplied with the
+//! sparse TF-IDF rows, which gives exactly the probabilities linfa would compute.
+
+use crate::data::{LabelledData, SourceInfo};
+use crate::error::{Error, Result};
+use crate::evaluate::{self, Scores};
+use crate::features::{Normaliser, Scratch, SparseRow, Vectoriser, VectoriserParams};
+use linfa::prelude::*;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2, ShapeBuilder};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Current model file format version. Bump on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"PCLSMDL\n";
+
+/// Unchecked training parameters (linfa style): build, then [`TrainParams::check`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TrainParams {
+    /// Vectoriser settings.
+    pub vectoriser: VectoriserParams,
+    /// L2 penalty strength (`alpha`, ≈ 1/C of scikit-learn).
+    pub alpha: f32,
+    /// L-BFGS iteration limit per label.
+    pub max_iterations: u64,
+    /// Gradient tolerance per training row (the loss is summed over rows, so the solver's
+    /// tolerance is this × rows).
+    pub tolerance_per_row: f32,
+    /// Class balancing: positives are repeated `min(max_repeat, (neg/pos)^balance_power)`
+    /// times (0 = no balancing, 1 = fully balanced).
+    pub balance_power: f32,
+    /// Cap on how often one positive row is repeated.
+    pub max_repeat: usize,
+    /// Folds (grouped by policy) used to tune the per-label thresholds; below 2 = fixed 0.5.
+    pub threshold_folds: usize,
+    /// Seed for fold assignment.
+    pub seed: u64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            vectoriser: VectoriserParams::default(),
+            alpha: 1.0,
+            max_iterations: 150,
+            tolerance_per_row: 1e-4,
+            balance_power: 0.5,
+            max_repeat: 10,
+            threshold_folds: 3,
+            seed: 42,
+        }
+    }
+}
+
+/// Training parameters that passed [`TrainParams::check`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ValidTrainParams(TrainParams);
+
+impl ValidTrainParams {
+    /// The checked parameters.
+    pub fn get(&self) -> &TrainParams {
+        &self.0
+    }
+}
+
+impl TrainParams {
+    /// Validates the parameters.
+    pub fn check(&self) -> Result<ValidTrainParams> {
+        self.vectoriser.check()?;
+        if !(self.alpha.is_finite() && self.alpha > 0.0) {
+            return Err(Error::Params(format!("alpha must be positive, got {}", self.alpha)));
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::Params("max_iterations must be at least 1".into()));
+        }
+        if !(self.tolerance_per_row.is_finite() && self.tolerance_per_row > 0.0) {
+            return Err(Error::Params("tolerance must be positive".into()));
+        }
+        if !(0.0..=1.0).contains(&self.balance_power) {
+            return Err(Error::Params("balance power must be within 0..=1".into()));
+        }
+        if self.max_repeat == 0 {
+            return Err(Error::Params("max_repeat must be at least 1".into()));
+        }
+        Ok(ValidTrainParams(*self))
+    }
+}
+
+/// What the model was trained on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingInfo {
+    /// Training files with size and SHA-256.
+    pub sources: Vec<SourceInfo>,
+    /// Number of training rows.
+    pub rows: usize,
+    /// Positive rows per label.
+    pub label_counts: Vec<usize>,
+}
+
+/// Cross-validated metrics stored in the model (out-of-fold predictions of the threshold
+/// folds; thresholds were tuned on the same predictions, so these are slightly optimistic).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvSummary {
+    /// Number of folds.
+    pub folds: usize,
+    /// Sentence-level scores of the out-of-fold predictions.
+    pub scores: Scores,
+}
+
+/// A trained multi-label model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Model {
+    /// Label names, from the training data.
+    pub labels: Vec<String>,
+    /// The fitted vectoriser.
+    pub vectoriser: Vectoriser,
+    /// Weights, feature-major: `weights[f * labels.len() + l]`.
+    pub weights: Vec<f32>,
+    /// Intercept per label.
+    pub intercepts: Vec<f32>,
+    /// Decision threshold per label.
+    pub thresholds: Vec<f32>,
+    /// The parameters used.
+    pub params: TrainParams,
+    /// What it was trained on.
+    pub training: TrainingInfo,
+    /// Cross-validated metrics, when threshold folds were used.
+    pub cv: Option<CvSummary>,
+    /// Crate version that wrote the model.
+    pub written_by: String,
+}
+
+/// Progress events during training.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainStage {
+    /// Starting fold `i` of `n` for threshold tuning.
+    Fold(usize, usize),
+    /// Training the final model on all rows.
+    Final,
+}
+
+/// The core fitted parts: vectoriser, weights, intercepts.
+struct Core {
+    vectoriser: Vectoriser,
+    weights: Vec<f32>,
+    intercepts: Vec<f32>,
+}
+
+/// Assigns each row a fold in `0..k`, keeping each group (policy) in one fold. Groups are
+/// shuffled with `seed` and then placed, largest first, in the fold with the fewest rows.
+pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Vec<usize> {
+    let mut names: Vec<&String> = groups.iter().collect();
+    names.sort();
+    names.dedup();
+    let mut sizes: Vec<(usize, u64, &String)> = names
+        .iter()
+        .map(|g| {
+            let n = groups.iter().filter(|x| x == g).count();
+            (n, splitmix(seed ^ fxhash(g)), *g)
+        })
+        .collect();
+    sizes.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut load = vec![0usize; k];
+    let mut fold_of = std::collections::BTreeMap::new();
+    for (n, _, g) in sizes {
+        let f = (0..k).min_by_key(|&f| (load[f], f)).unwrap_or(0);
+        load[f] += n;
+        fold_of.insert(g, f);
+    }
+    groups.iter().map(|g| fold_of[g]).collect()
+}
+
+fn fxhash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+fn fit_core(
+    normaliser: &Normaliser,
+    texts: &[&str],
+    y: &[bool],
+    n_labels: usize,
+    p: &TrainParams,
+) -> Result<Core> {
+    let vectoriser = Vectoriser::fit(&p.vectoriser, normaliser, texts, y, n_labels)?;
+    let rows = vectoriser.transform_many(normaliser, texts);
+    let k = vectoriser.len();
+    let fitted: Vec<Result<(Vec<f32>, f32)>> = (0..n_labels)
+        .into_par_iter()
+        .map(|l| fit_label(&rows, y, n_labels, l, k, p))
+        .collect();
+    let mut weights = vec![0f32; k * n_labels];
+    let mut intercepts = vec![0f32; n_labels];
+    for (l, r) in fitted.into_iter().enumerate() {
+        let (w, b) = r?;
+        for f in 0..k {
+            weights[f * n_labels + l] = w[f];
+        }
+        intercepts[l] = b;
+    }
+    Ok(Core {
+        vectoriser,
+        weights,
+        intercepts,
+    })
+}
+
+fn fit_label(
+    rows: &[SparseRow],
+    y: &[bool],
+    n_labels: usize,
+    l: usize,
+    k: usize,
+    p: &TrainParams,
+) -> Result<(Vec<f32>, f32)> {
+    let n = rows.len();
+    let pos = (0..n).filter(|&r| y[r * n_labels + l]).count();
+    let neg = n - pos;
+    if pos == 0 || neg == 0 {
+        // A fold may lack a rare label entirely: predict the constant class.
+        let b = if pos == 0 { -20.0 } else { 20.0 };
+        return Ok((vec![0.0; k], b));
+    }
+    let repeat = if p.balance_power > 0.0 && neg > pos {
+        ((neg as f32 / pos as f32).powf(p.balance_power).round() as usize).clamp(1, p.max_repeat)
+    } else {
+        1
+    };
+    let m = n + pos * (repeat - 1);
+    let mut x = Array2::<f32>::zeros((m, k).f());
+    let mut t = Array1::<bool>::from_elem(m, false);
+    let mut i = 0;
+    for (r, row) in rows.iter().enumerate() {
+        let on = y[r * n_labels + l];
+        let copies = if on { repeat } else { 1 };
+        for _ in 0..copies {
+            for &(f, v) in row {
+                x[[i, f as usize]] = v;
+            }
+            t[i] = on;
+            i += 1;
+        }
+    }
+    let ds = Dataset::new(x, t);
+    let fitted = LogisticRegression::default()
+        .alpha(p.alpha)
+        .max_iterations(p.max_iterations)
+        .gradient_tolerance(p.tolerance_per_row * m as f32)
+        .fit(&ds)
+        .map_err(|e| Error::Train(format!("logistic regression failed for label {l}: {e}")))?;
+    // predict_probabilities gives P(labels().pos.class); we store weights for P(true).
+    let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
+    let w = fitted.params().iter().map(|v| sign * v).collect();
+    Ok((w, sign * fitted.intercept()))
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+fn score_rows(core_w: &[f32], intercepts: &[f32], row: &SparseRow, out: &mut [f32]) {
+    let l = intercepts.len();
+    out.copy_from_slice(intercepts);
+    for &(f, v) in row {
+        let w = &core_w[f as usize * l..f as usize * l + l];
+        for (o, wi) in out.iter_mut().zip(w) {
+            *o += v * wi;
+        }
+    }
+    for o in out.iter_mut() {
+        *o = sigmoid(*o);
+    }
+}
+
+impl Core {
+    fn probabilities(&self, normaliser: &Normaliser, texts: &[&str]) -> Vec<f32> {
+        probabilities(&self.vectoriser, &self.weights, &self.intercepts, normaliser, texts)
+    }
+}
+
+fn probabilities(
+    vectoriser: &Vectoriser,
+    weights: &[f32],
+    intercepts: &[f32],
+    normaliser: &Normaliser,
+    texts: &[&str],
+) -> Vec<f32> {
+    let l = intercepts.len();
+    let mut out = vec![0f32; texts.len() * l];
+    out.par_chunks_mut(l.max(1) * 256)
+        .zip(texts.par_chunks(256))
+        .for_each_init(
+            || (Scratch::default(), SparseRow::new()),
+            |(s, row), (o, chunk)| {
+                for (i, t) in chunk.iter().enumerate() {
+                    vectoriser.transform_into(normaliser, t, s, row);
+                    score_rows(weights, intercepts, row, &mut o[i * l..(i + 1) * l]);
+                }
+            },
+        );
+    out
+}
+
+/// The threshold maximising F1 for one label over out-of-fold probabilities.
+fn best_threshold(probs: &[f32], gold: &[bool]) -> f32 {
+    let mut pairs: Vec<(f32, bool)> = probs.iter().copied().zip(gold.iter().copied()).collect();
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total_pos = gold.iter().filter(|&&g| g).count();
+    if total_pos == 0 {
+        return 0.5;
+    }
+    let (mut tp, mut best_f1, mut best_t) = (0usize, -1f64, 0.5f32);
+    for i in 0..pairs.len() {
+        tp += usize::from(pairs[i].1);
+        // Only cut between distinct probabilities.
+        if i + 1 < pairs.len() && pairs[i + 1].0 == pairs[i].0 {
+            continue;
+        }
+        let predicted = i + 1;
+        let f1 = 2.0 * tp as f64 / (predicted + total_pos) as f64;
+        if f1 > best_f1 {
+            best_f1 = f1;
+            let next = pairs.get(i + 1).map_or(0.0, |p| p.0);
+            best_t = (pairs[i].0 + next) / 2.0;
+        }
+    }
+    best_t.clamp(0.02, 0.98)
+}
+
+impl Model {
+    /// Trains a model on labelled rows. `progress` is told about each stage.
+    pub fn fit(data: &LabelledData, params: &ValidTrainParams, progress: &(dyn Fn(TrainStage) + Sync)) -> Result<Model> {
+        let p = params.get();
+        if data.len() < 2 {
+            return Err(Error::Train(format!(
+                "need at least 2 training rows, got {}: add labelled sentences to the CSV",
+                data.len()
+            )));
+        }
+        let labels = data.label_names();
+        if labels.is_empty() {
+            return Err(Error::Train("no row has a label: the `labels` column is empty everywhere".into()));
+        }
+        let nl = labels.len();
+        let n = data.len();
+        let mut y = vec![false; n * nl];
+        for (r, labs) in data.labels.iter().enumerate() {
+            for lab in labs {
+                let l = labels.iter().position(|x| x == lab).expect("label from data");
+                y[r * nl + l] = true;
+            }
+        }
+        let label_counts: Vec<usize> = (0..nl).map(|l| (0..n).filter(|&r| y[r * nl + l]).count()).collect();
+        if let Some(l) = (0..nl).find(|&l| label_counts[l] == n) {
+            return Err(Error::Train(format!(
+                "label \"{}\" is on every row: a classifier needs rows without it too",
+                labels[l]
+            )));
+        }
+        let normaliser = Normaliser::new();
+        let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+
+        let mut groups: Vec<&String> = data.group.iter().collect();
+        groups.sort();
+        groups.dedup();
+        let k = p.threshold_folds.min(groups.len());
+        let (thresholds, cv) = if k >= 2 {
+            let folds = group_folds(&data.group, k, p.seed);
+            let mut oof = vec![0f32; n * nl];
+            for f in 0..k {
+                progress(TrainStage::Fold(f + 1, k));
+                let train_idx: Vec<usize> = (0..n).filter(|&r| folds[r] != f).collect();
+                let test_idx: Vec<usize> = (0..n).filter(|&r| folds[r] == f).collect();
+                let tt: Vec<&str> = train_idx.iter().map(|&r| texts[r]).collect();
+                let ty: Vec<bool> = train_idx.iter().flat_map(|&r| y[r * nl..(r + 1) * nl].iter().copied()).collect();
+                let core = fit_core(&normaliser, &tt, &ty, nl, p)?;
+                let et: Vec<&str> = test_idx.iter().map(|&r| texts[r]).collect();
+                let probs = core.probabilities(&normaliser, &et);
+                for (i, &r) in test_idx.iter().enumerate() {
+                    oof[r * nl..(r + 1) * nl].copy_from_slice(&probs[i * nl..(i + 1) * nl]);
+                }
+            }
+            let thresholds: Vec<f32> = (0..nl)
+                .map(|l| {
+                    let pr: Vec<f32> = (0..n).map(|r| oof[r * nl + l]).collect();
+                    let g: Vec<bool> = (0..n).map(|r| y[r * nl + l]).collect();
+                    best_threshold(&pr, &g)
+                })
+                .collect();
+            let pred: Vec<bool> = (0..n * nl).map(|i| oof[i] >= thresholds[i % nl]).collect();
+            let scores = evaluate::score(&labels, &y, &pred);
+            (thresholds, Some(CvSummary { folds: k, scores }))
+        } else {
+            (vec![0.5; nl], None)
+        };
+        progress(TrainStage::Final);
+        let core = fit_core(&normaliser, &texts, &y, nl, p)?;
+        Ok(Model {
+            labels,
+            vectoriser: core.vectoriser,
+            weights: core.weights,
+            intercepts: core.intercepts,
+            thresholds,
+            params: *p,
+            training: TrainingInfo {
+                sources: data.sources.clone(),
+                rows: n,
+                label_counts,
+            },
+            cv,
+            written_by: format!("policy-classifier {}", env!("CARGO_PKG_VERSION")),
+        })
+    }
+
+    /// Probabilities for each text, row-major (`texts.len()` × `labels.len()`).
+    pub fn probabilities(&self, texts: &[&str]) -> Vec<f32> {
+        probabilities(&self.vectoriser, &self.weights, &self.intercepts, &Normaliser::new(), texts)
+    }
+
+    /// Whether probability `p` of label `l` passes its threshold.
+    pub fn decide(&self, l: usize, p: f32) -> bool {
+        p >= self.thresholds[l]
+    }
+
+    /// The `top` features that contributed most to label `l` for `text` (TF-IDF value ×
+    /// weight), largest first; exact for the linear model.
+    pub fn explain(&self, text: &str, l: usize, top: usize) -> Vec<(String, f32)> {
+        let row = self.vectoriser.transform(&Normaliser::new(), text);
+        let nl = self.labels.len();
+        let mut contrib: Vec<(String, f32)> = row
+            .iter()
+            .map(|&(f, v)| (self.vectoriser.term(f as usize).to_string(), v * self.weights[f as usize * nl + l]))
+            .filter(|(_, c)| *c > 0.0)
+            .collect();
+        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        contrib.truncate(top);
+        contrib
+    }
+
+    /// Serialises the model to bytes (magic, format version, SHA-256, postcard payload).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let payload = postcard::to_stdvec(self).map_err(|e| Error::Train(format!("cannot serialise the model: {e}")))?;
+        let mut out = Vec::with_capacity(payload.len() + 44);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&Sha256::digest(&payload));
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// Parses a model from bytes; `path` is only used in error messages.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Model> {
+        let err = |message: String| Error::Model {
+            path: path.into(),
+            message,
+        };
+        if bytes.is_empty() {
+            return Err(err("empty file, not a model: train one with `classify train --model PATH`".into()));
+        }
+        if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(err("not a policy-classifier model file (bad magic bytes)".into()));
+        }
+        if bytes.len() < 44 {
+            return Err(err("truncated model file: retrain or copy it again".into()));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version != FORMAT_VERSION {
+            return Err(err(format!(
+                "model format version {version}, but this build reads version {FORMAT_VERSION}: retrain it with this version's `classify train`"
+            )));
+        }
+        let payload = &bytes[44..];
+        if Sha256::digest(payload).as_slice() != &bytes[12..44] {
+            return Err(err("checksum mismatch: the model file is truncated or corrupt; retrain or copy it again".into()));
+        }
+        let model: Model = postcard::from_bytes(payload).map_err(|e| err(format!("cannot decode the model: {e}")))?;
+        let (nl, k) = (model.labels.len(), model.vectoriser.len());
+        if model.weights.len() != nl * k || model.intercepts.len() != nl || model.thresholds.len() != nl {
+            return Err(err("inconsistent model dimensions: the file is corrupt".into()));
+        }
+        Ok(model)
+    }
+
+    /// Writes the model atomically (temporary file in the same directory, then rename).
+    pub fn save(&self, path: &Path) -> Result<()> {
+        crate::io::write_atomic(path, &self.to_bytes()?)
+    }
+
+    /// Loads a model file.
+    pub fn load(path: &Path) -> Result<Model> {
+        if path.is_dir() {
+            return Err(Error::Model {
+                path: path.into(),
+                message: "is a directory: --model needs a model file".into(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::Model {
+            path: path.into(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Model::from_bytes(&bytes, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_keep_groups_together_and_balance() {
+        let g: Vec<String> = (0..100).map(|i| format!("p{}", i % 10)).collect();
+        let f = group_folds(&g, 5, 1);
+        for i in 0..100 {
+            for j in 0..100 {
+                if g[i] == g[j] {
+                    assert_eq!(f[i], f[j]);
+                }
+            }
+        }
+        for k in 0..5 {
+            assert_eq!(f.iter().filter(|&&x| x == k).count(), 20);
+        }
+        assert_eq!(f, group_folds(&g, 5, 1));
+    }
+
+    #[test]
+    fn threshold_maximises_f1() {
+        let p = [0.9, 0.8, 0.7, 0.3, 0.2, 0.1];
+        let g = [true, true, false, true, false, false];
+        let t = best_threshold(&p, &g);
+        assert!(t > 0.2 && t < 0.3, "{t}");
+    }
+
+    #[test]
+    fn params_check_rejects_bad_values() {
+        let p = TrainParams {
+            alpha: -1.0,
+            ..Default::default()
+        };
+        assert!(p.check().is_err());
+        assert!(TrainParams::default().check().is_ok());
+    }
+}

@@ -1,0 +1,262 @@
+//! Everything the binary prints: tables, CSV, JSON, summaries.
+
+use crate::cli::{EvalFormat, PredictFormat};
+use anyhow::Result;
+use comfy_table::{presets, Cell, ContentArrangement, Table};
+use policy_classifier::evaluate::{Evaluation, Scores};
+use policy_classifier::model::Model;
+use policy_classifier::predict::Outcome;
+use policy_classifier::report::{self, ReportSummary};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+/// An error and its causes on one line.
+pub fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string().replace('\n', " ")
+}
+
+fn new_table() -> Table {
+    let mut t = Table::new();
+    if std::io::stdout().is_terminal() {
+        t.load_preset(presets::UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        t.load_preset(presets::ASCII_MARKDOWN);
+    }
+    t
+}
+
+pub fn print_train_summary(model: &Model, path: &Path, took: Duration) {
+    println!(
+        "trained on {} rows, {} labels, {} features in {:.1} s → {}",
+        model.training.rows,
+        model.labels.len(),
+        model.vectoriser.len(),
+        took.as_secs_f64(),
+        path.display()
+    );
+    if let Some(cv) = &model.cv {
+        println!(
+            "{}-fold grouped CV (out-of-fold, sentence level): micro-F1 {:.3}, macro-F1 {:.3}",
+            cv.folds, cv.scores.micro_f1, cv.scores.macro_f1
+        );
+    }
+    let mut t = new_table();
+    t.set_header(vec!["label", "rows", "threshold", "cv F1"]);
+    for (l, name) in model.labels.iter().enumerate() {
+        let f1 = model
+            .cv
+            .as_ref()
+            .map(|c| format!("{:.3}", c.scores.per_label[l].f1))
+            .unwrap_or_else(|| "-".into());
+        t.add_row(vec![
+            name.clone(),
+            model.training.label_counts[l].to_string(),
+            format!("{:.3}", model.thresholds[l]),
+            f1,
+        ]);
+    }
+    println!("{t}");
+}
+
+fn probs_json(model: &Model, probs: &[f32]) -> serde_json::Map<String, serde_json::Value> {
+    model
+        .labels
+        .iter()
+        .zip(probs)
+        .map(|(l, &p)| (l.clone(), serde_json::json!((p as f64 * 1e6).round() / 1e6)))
+        .collect()
+}
+
+pub fn print_predictions(model: &Model, outcomes: &[Outcome], format: PredictFormat, explain: bool) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let docs = outcomes.iter().filter_map(|o| match o {
+        Outcome::Tagged(d) => Some(d),
+        _ => None,
+    });
+    match format {
+        PredictFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut header = vec!["company".to_string(), "file".into(), "sentence".into(), "text".into(), "labels".into()];
+            header.extend(model.labels.iter().cloned());
+            w.write_record(&header)?;
+            for d in docs {
+                for s in &d.sentences {
+                    let mut rec = vec![
+                        d.company.clone(),
+                        d.path.display().to_string(),
+                        s.index.to_string(),
+                        s.text.clone(),
+                        report::join_labels(model, &s.labels),
+                    ];
+                    rec.extend(s.probs.iter().map(|p| format!("{p:.6}")));
+                    w.write_record(&rec)?;
+                }
+            }
+            w.flush()?;
+        }
+        PredictFormat::Jsonl | PredictFormat::Json => {
+            let mut all = Vec::new();
+            for d in docs {
+                for s in &d.sentences {
+                    let mut v = serde_json::json!({
+                        "company": d.company,
+                        "file": d.path.display().to_string(),
+                        "sentence": s.index,
+                        "text": s.text,
+                        "labels": s.labels.iter().map(|&l| model.labels[l].as_str()).collect::<Vec<_>>(),
+                        "probabilities": probs_json(model, &s.probs),
+                        "span": [s.span.start, s.span.end],
+                    });
+                    if explain {
+                        v["explanations"] = explanations_json(model, &s.text, &s.labels);
+                    }
+                    if format == PredictFormat::Jsonl {
+                        serde_json::to_writer(&mut out, &v)?;
+                        writeln!(out)?;
+                    } else {
+                        all.push(v);
+                    }
+                }
+            }
+            if format == PredictFormat::Json {
+                serde_json::to_writer_pretty(&mut out, &all)?;
+                writeln!(out)?;
+            }
+        }
+        PredictFormat::Table => {
+            for d in docs {
+                let date = d.archive.as_ref().map(|a| format!(", archived {}", a.date)).unwrap_or_default();
+                writeln!(out, "{} ({}{}) — {} sentences", d.path.display(), d.company, date, d.sentences.len())?;
+                let mut t = new_table();
+                t.set_header(vec!["#", "labels (probability)", "sentence"]);
+                for s in &d.sentences {
+                    let mut labs: Vec<String> = s
+                        .labels
+                        .iter()
+                        .map(|&l| format!("{} ({:.2})", model.labels[l], s.probs[l]))
+                        .collect();
+                    if explain {
+                        for &l in &s.labels {
+                            let terms: Vec<String> = model.explain(&s.text, l, 4).into_iter().map(|(t, _)| t).collect();
+                            labs.push(format!("  ↳ {}: {}", model.labels[l], terms.join(", ")));
+                        }
+                    }
+                    t.add_row(vec![Cell::new(s.index), Cell::new(labs.join("\n")), Cell::new(&s.text)]);
+                }
+                writeln!(out, "{t}\n")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn explanations_json(model: &Model, text: &str, labels: &[usize]) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for &l in labels {
+        let terms: Vec<serde_json::Value> = model
+            .explain(text, l, 5)
+            .into_iter()
+            .map(|(t, c)| serde_json::json!({"term": t, "contribution": (c as f64 * 1e6).round() / 1e6}))
+            .collect();
+        m.insert(model.labels[l].clone(), serde_json::Value::Array(terms));
+    }
+    serde_json::Value::Object(m)
+}
+
+pub fn write_predictions_csv(path: &Path, model: &Model, probs: &[f32], pred: &[bool]) -> Result<()> {
+    let nl = model.labels.len();
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        let mut header = vec!["row".to_string(), "predicted".into()];
+        header.extend(model.labels.iter().cloned());
+        w.write_record(&header)?;
+        for r in 0..probs.len() / nl.max(1) {
+            let labs: Vec<&str> = (0..nl).filter(|&l| pred[r * nl + l]).map(|l| model.labels[l].as_str()).collect();
+            let mut rec = vec![r.to_string(), labs.join(";")];
+            rec.extend(probs[r * nl..(r + 1) * nl].iter().map(|p| format!("{p:.6}")));
+            w.write_record(&rec)?;
+        }
+        w.flush()?;
+    }
+    policy_classifier::io::write_atomic(path, &buf)?;
+    Ok(())
+}
+
+fn scores_table(title: &str, s: &Scores) -> String {
+    let mut t = new_table();
+    t.set_header(vec!["label", "precision", "recall", "F1", "support"]);
+    for l in &s.per_label {
+        t.add_row(vec![
+            l.label.clone(),
+            format!("{:.3}", l.precision),
+            format!("{:.3}", l.recall),
+            format!("{:.3}", l.f1),
+            l.support.to_string(),
+        ]);
+    }
+    t.add_row(vec![
+        "micro avg".to_string(),
+        format!("{:.3}", s.micro_precision),
+        format!("{:.3}", s.micro_recall),
+        format!("{:.3}", s.micro_f1),
+        s.per_label.iter().map(|l| l.support).sum::<usize>().to_string(),
+    ]);
+    t.add_row(vec!["macro F1".to_string(), String::new(), String::new(), format!("{:.3}", s.macro_f1), String::new()]);
+    format!("{title} level ({} units): micro-F1 {:.3}, macro-F1 {:.3}\n{t}\n", s.units, s.micro_f1, s.macro_f1)
+}
+
+pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
+    match format {
+        EvalFormat::Json => println!("{}", serde_json::to_string_pretty(e)?),
+        EvalFormat::Table => {
+            print!("{}", scores_table("sentence", &e.sentence));
+            if let Some(s) = &e.segment {
+                print!("\n{}", scores_table("segment", s));
+            }
+            if let Some(s) = &e.document {
+                print!("\n{}", scores_table("document", s));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn print_coverage(model: &Model, summary: &ReportSummary) {
+    let mut t = new_table();
+    let mut header = vec!["company".to_string(), "sentences".into()];
+    header.extend(model.labels.iter().cloned());
+    t.set_header(header);
+    let mut companies: Vec<&str> = summary.coverage.iter().map(|c| c.company.as_str()).collect();
+    companies.dedup();
+    for c in companies {
+        let total = summary
+            .files
+            .iter()
+            .filter(|f| f.company == c && f.status == "tagged")
+            .map(|f| f.sentences)
+            .sum::<usize>();
+        let mut row = vec![c.to_string(), total.to_string()];
+        row.extend(summary.coverage.iter().filter(|x| x.company == c).map(|x| {
+            if x.covered {
+                format!("✓ {:.0}%", x.share * 100.0)
+            } else {
+                "—".into()
+            }
+        }));
+        t.add_row(row);
+    }
+    println!("{t}");
+    let count = |s: &str| summary.files.iter().filter(|f| f.status == s).count();
+    println!(
+        "{} inputs: {} tagged, {} skipped, {} failed",
+        summary.files.len(),
+        count("tagged"),
+        count("skipped"),
+        count("failed")
+    );
+}

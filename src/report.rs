@@ -1,0 +1,278 @@
+//! Reports: tagged documents → polars DataFrames → CSV, Parquet and Markdown.
+//!
+//! * `sentences.parquet`: one row per sentence: company, file, sentence, start, end, heading,
+//!   text, labels (`;`-joined), one probability column per label.
+//! * `coverage.csv` / `coverage.parquet`: one row per company × label: sentences with the
+//!   label, share of the company's sentences, max and mean probability, covered (yes/no).
+//! * `files.csv`: every input with its status (tagged, skipped, failed), sentence count and
+//!   message, so nothing is silently dropped.
+//! * `summary.md`: the coverage matrix and the file accounting as Markdown.
+
+use crate::error::{Error, Result};
+use crate::io::write_atomic_with;
+use crate::model::Model;
+use crate::predict::{Outcome, TaggedDocument};
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Coverage of one label for one company.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    /// Company.
+    pub company: String,
+    /// Label name.
+    pub label: String,
+    /// Sentences tagged with the label.
+    pub sentences: usize,
+    /// Share of the company's sentences tagged with the label.
+    pub share: f64,
+    /// Highest probability of the label over the company's sentences.
+    pub max_probability: f32,
+    /// Mean probability of the label over the company's sentences.
+    pub mean_probability: f32,
+    /// Whether at least one sentence states the practice.
+    pub covered: bool,
+}
+
+/// Accounting of one input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStatus {
+    /// The input path.
+    pub file: String,
+    /// The company (empty when the file was not read).
+    pub company: String,
+    /// `tagged`, `skipped` or `failed`.
+    pub status: &'static str,
+    /// Number of sentences classified.
+    pub sentences: usize,
+    /// Why it was skipped or failed, or warnings.
+    pub message: String,
+}
+
+/// Per company × label coverage, companies sorted by name, labels in model order.
+pub fn coverage(model: &Model, docs: &[&TaggedDocument]) -> Vec<Coverage> {
+    let nl = model.labels.len();
+    let mut by_company: BTreeMap<&str, Vec<&TaggedDocument>> = BTreeMap::new();
+    for d in docs {
+        by_company.entry(d.company.as_str()).or_default().push(d);
+    }
+    let mut out = Vec::new();
+    for (company, ds) in by_company {
+        let total: usize = ds.iter().map(|d| d.sentences.len()).sum();
+        for l in 0..nl {
+            let (mut n, mut max, mut sum) = (0usize, 0f32, 0f64);
+            for s in ds.iter().flat_map(|d| &d.sentences) {
+                n += usize::from(s.labels.contains(&l));
+                max = max.max(s.probs[l]);
+                sum += s.probs[l] as f64;
+            }
+            out.push(Coverage {
+                company: company.to_string(),
+                label: model.labels[l].clone(),
+                sentences: n,
+                share: if total == 0 { 0.0 } else { n as f64 / total as f64 },
+                max_probability: max,
+                mean_probability: if total == 0 { 0.0 } else { (sum / total as f64) as f32 },
+                covered: n > 0,
+            });
+        }
+    }
+    out
+}
+
+/// The file accounting of a batch.
+pub fn file_statuses(outcomes: &[Outcome]) -> Vec<FileStatus> {
+    outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Tagged(d) => FileStatus {
+                file: d.path.display().to_string(),
+                company: d.company.clone(),
+                status: "tagged",
+                sentences: d.sentences.len(),
+                message: d.warnings.join("; "),
+            },
+            Outcome::Skipped(p, why) => FileStatus {
+                file: p.display().to_string(),
+                company: String::new(),
+                status: "skipped",
+                sentences: 0,
+                message: why.clone(),
+            },
+            Outcome::Failed(p, e) => FileStatus {
+                file: p.display().to_string(),
+                company: String::new(),
+                status: "failed",
+                sentences: 0,
+                message: strip_path(&e.to_string(), p),
+            },
+        })
+        .collect()
+}
+
+fn strip_path(msg: &str, p: &Path) -> String {
+    let prefix = format!("{}: ", p.display());
+    msg.strip_prefix(&prefix).unwrap_or(msg).to_string()
+}
+
+fn polars_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Report {
+        path: path.into(),
+        message: e.to_string(),
+    }
+}
+
+/// The per-sentence DataFrame.
+pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<DataFrame> {
+    let rows: Vec<(&TaggedDocument, &crate::predict::TaggedSentence)> =
+        docs.iter().flat_map(|d| d.sentences.iter().map(move |s| (*d, s))).collect();
+    let file: Vec<String> = rows.iter().map(|(d, _)| d.path.display().to_string()).collect();
+    let mut cols = vec![
+        Column::new("company".into(), rows.iter().map(|(d, _)| d.company.as_str()).collect::<Vec<_>>()),
+        Column::new("file".into(), file),
+        Column::new("sentence".into(), rows.iter().map(|(_, s)| s.index as u32).collect::<Vec<_>>()),
+        Column::new("start".into(), rows.iter().map(|(_, s)| s.span.start as u64).collect::<Vec<_>>()),
+        Column::new("end".into(), rows.iter().map(|(_, s)| s.span.end as u64).collect::<Vec<_>>()),
+        Column::new("heading".into(), rows.iter().map(|(_, s)| s.heading).collect::<Vec<_>>()),
+        Column::new("text".into(), rows.iter().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "labels".into(),
+            rows.iter().map(|(_, s)| join_labels(model, &s.labels)).collect::<Vec<_>>(),
+        ),
+    ];
+    for (l, name) in model.labels.iter().enumerate() {
+        cols.push(Column::new(name.as_str().into(), rows.iter().map(|(_, s)| s.probs[l]).collect::<Vec<_>>()));
+    }
+    DataFrame::new_infer_height(cols)
+}
+
+/// Joins label indices into the `;`-separated names.
+pub fn join_labels(model: &Model, labels: &[usize]) -> String {
+    labels.iter().map(|&l| model.labels[l].as_str()).collect::<Vec<_>>().join(";")
+}
+
+/// The coverage DataFrame.
+pub fn coverage_frame(cov: &[Coverage]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("company".into(), cov.iter().map(|c| c.company.as_str()).collect::<Vec<_>>()),
+        Column::new("label".into(), cov.iter().map(|c| c.label.as_str()).collect::<Vec<_>>()),
+        Column::new("sentences".into(), cov.iter().map(|c| c.sentences as u32).collect::<Vec<_>>()),
+        Column::new("share".into(), cov.iter().map(|c| c.share).collect::<Vec<_>>()),
+        Column::new("max_probability".into(), cov.iter().map(|c| c.max_probability).collect::<Vec<_>>()),
+        Column::new("mean_probability".into(), cov.iter().map(|c| c.mean_probability).collect::<Vec<_>>()),
+        Column::new("covered".into(), cov.iter().map(|c| c.covered).collect::<Vec<_>>()),
+    ])
+}
+
+/// The file-accounting DataFrame.
+pub fn files_frame(files: &[FileStatus]) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new("file".into(), files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>()),
+        Column::new("company".into(), files.iter().map(|f| f.company.as_str()).collect::<Vec<_>>()),
+        Column::new("status".into(), files.iter().map(|f| f.status).collect::<Vec<_>>()),
+        Column::new("sentences".into(), files.iter().map(|f| f.sentences as u32).collect::<Vec<_>>()),
+        Column::new("message".into(), files.iter().map(|f| f.message.as_str()).collect::<Vec<_>>()),
+    ])
+}
+
+fn write_csv(path: &Path, df: &mut DataFrame) -> Result<()> {
+    write_atomic_with(path, |f| {
+        CsvWriter::new(f)
+            .include_header(true)
+            .finish(df)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| polars_err(path, e))
+}
+
+fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
+    write_atomic_with(path, |f| {
+        ParquetWriter::new(f)
+            .finish(df)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| polars_err(path, e))
+}
+
+/// The Markdown summary: coverage matrix (✓ with the share of sentences, or — when silent) and
+/// file accounting.
+pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -> String {
+    let mut s = String::from("# Policy coverage\n\n");
+    let companies: Vec<&str> = {
+        let mut v: Vec<&str> = cov.iter().map(|c| c.company.as_str()).collect();
+        v.dedup();
+        v
+    };
+    let _ = writeln!(s, "| company | {} |", model.labels.join(" | "));
+    let _ = writeln!(s, "|---|{}", "---|".repeat(model.labels.len()));
+    for c in &companies {
+        let cells: Vec<String> = cov
+            .iter()
+            .filter(|x| x.company == *c)
+            .map(|x| if x.covered { format!("✓ {:.0}%", x.share * 100.0) } else { "—".into() })
+            .collect();
+        let _ = writeln!(s, "| {} | {} |", md_escape(c), cells.join(" | "));
+    }
+    let count = |st: &str| files.iter().filter(|f| f.status == st).count();
+    let _ = writeln!(
+        s,
+        "\n## Inputs\n\n{} files: {} tagged, {} skipped, {} failed.\n",
+        files.len(),
+        count("tagged"),
+        count("skipped"),
+        count("failed")
+    );
+    let problems: Vec<&FileStatus> = files.iter().filter(|f| f.status != "tagged" || !f.message.is_empty()).collect();
+    if !problems.is_empty() {
+        s.push_str("| file | status | message |\n|---|---|---|\n");
+        for f in problems {
+            let _ = writeln!(s, "| {} | {} | {} |", md_escape(&f.file), f.status, md_escape(&f.message));
+        }
+    }
+    s
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// What [`write_report`] wrote.
+#[derive(Debug, Clone)]
+pub struct ReportSummary {
+    /// Coverage rows.
+    pub coverage: Vec<Coverage>,
+    /// File accounting.
+    pub files: Vec<FileStatus>,
+}
+
+/// Writes all report files into `dir` (created if needed), each atomically.
+pub fn write_report(model: &Model, outcomes: &[Outcome], dir: &Path) -> Result<ReportSummary> {
+    if dir.is_file() {
+        return Err(Error::io(dir, std::io::Error::other("--out is a file; give a directory")));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let docs: Vec<&TaggedDocument> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Tagged(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    let cov = coverage(model, &docs);
+    let files = file_statuses(outcomes);
+    let p = dir.join("sentences.parquet");
+    let mut sdf = sentences_frame(model, &docs).map_err(|e| polars_err(&p, e))?;
+    write_parquet(&p, &mut sdf)?;
+    let p = dir.join("coverage.csv");
+    let mut cdf = coverage_frame(&cov).map_err(|e| polars_err(&p, e))?;
+    write_csv(&p, &mut cdf)?;
+    write_parquet(&dir.join("coverage.parquet"), &mut cdf)?;
+    let p = dir.join("files.csv");
+    let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
+    write_csv(&p, &mut fdf)?;
+    crate::io::write_atomic(&dir.join("summary.md"), summary_markdown(model, &cov, &files).as_bytes())?;
+    Ok(ReportSummary { coverage: cov, files })
+}

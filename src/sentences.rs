@@ -1,0 +1,620 @@
+//! Sentence splitting: policy text → sentences with byte spans.
+//!
+//! The splitter works in two layers:
+//!
+//! 1. **Blocks** from the line structure: Markdown headings, list items (bullets, numbers,
+//!    `(a)`), blockquotes, rules and blank lines end a block; a heading or a list item is always
+//!    its own unit. Plain lines are joined into one block only when the previous line stops
+//!    mid-sentence and the next begins in lower case (hard-wrapped prose); otherwise every line
+//!    is a block, which is how most extracted policies (one paragraph per line) are written.
+//! 2. **Sentences** inside a block: candidate boundaries are the Unicode UAX #29 sentence
+//!    boundaries from the `unicode-segmentation` crate, plus boundaries after terminal
+//!    punctuation closed by Markdown emphasis (`**Cookies.** We ...`) and after a bold lead-in
+//!    at the start of a block, which UAX #29 does not know about. A candidate is kept only if
+//!    the text before it ends in terminal punctuation followed by whitespace and the last word is
+//!    not an abbreviation (e.g., i.e., U.S., Inc., No., ...) or a single initial. Decimals,
+//!    e-mail addresses and URLs contain no whitespace after their dots and so never split.
+//!
+//! Each [`Sentence`] keeps the byte span of its source text (Markdown markers excluded) and a
+//! cleaned `text` with Markdown syntax removed and whitespace collapsed; the cleaned text is
+//! what gets classified.
+
+use std::ops::Range;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// One unit of a policy: a sentence, a heading or a list item.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Sentence {
+    /// Byte span of the sentence in the document text.
+    pub span: Range<usize>,
+    /// The sentence with Markdown syntax removed and whitespace collapsed.
+    pub text: String,
+    /// True when the unit is a heading (Markdown `#`, or a line that is entirely bold).
+    pub heading: bool,
+}
+
+/// Splitter options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SplitOptions {
+    /// Sentences longer than this many bytes are cut at whitespace into pieces of at most this
+    /// size (a policy that is one giant run-on "sentence" still gets classified piecewise).
+    pub max_sentence_bytes: usize,
+}
+
+impl Default for SplitOptions {
+    fn default() -> Self {
+        SplitOptions {
+            max_sentence_bytes: 4_000,
+        }
+    }
+}
+
+/// Words that end in a period without ending a sentence (compared case-insensitively, without
+/// the final period).
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "eg", "ie", "etc", "vs", "cf", "viz", "al", "approx", "inc", "ltd", "llc",
+    "corp", "co", "plc", "gmbh", "no", "nos", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr",
+    "art", "sec", "para", "fig", "ch", "vol", "pp", "p", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.u", "u.s.a", "d.c", "ph.d",
+    "a.m", "p.m", "ave", "blvd", "dept", "est", "tel", "ext", "incl", "resp",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    Rule,
+    Heading,
+    Item,
+    Prose,
+}
+
+struct Line {
+    kind: LineKind,
+    /// Content range (markers and surrounding whitespace excluded).
+    content: Range<usize>,
+    /// The line ends in a Markdown hard break (two trailing spaces or a backslash).
+    hard_break: bool,
+}
+
+struct Block {
+    range: Range<usize>,
+    heading: bool,
+    item: bool,
+}
+
+/// Splits `text[start..]` into sentences; spans are offsets into `text`.
+pub fn split(text: &str, start: usize, opts: &SplitOptions) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for block in blocks(text, start) {
+        split_block(text, &block, opts, &mut out);
+    }
+    out
+}
+
+fn classify_line(text: &str, range: Range<usize>) -> Line {
+    let raw = &text[range.clone()];
+    let body = raw.trim_end_matches(['\n', '\r']);
+    let hard_break = body.ends_with("  ") || body.ends_with('\\');
+    let trimmed_start = body.len() - body.trim_start().len();
+    let mut s = range.start + trimmed_start;
+    let e = range.start + body.trim_end().len();
+    if s >= e {
+        return Line {
+            kind: LineKind::Blank,
+            content: s..s,
+            hard_break,
+        };
+    }
+    // Blockquote markers are dropped; the quoted line is classified by what follows.
+    while s < e && text.as_bytes()[s] == b'>' {
+        s += 1;
+        while s < e && text.as_bytes()[s].is_ascii_whitespace() {
+            s += 1;
+        }
+    }
+    let line = &text[s..e];
+    if line.is_empty() {
+        return Line {
+            kind: LineKind::Blank,
+            content: s..s,
+            hard_break,
+        };
+    }
+    if is_rule(line) {
+        return Line {
+            kind: LineKind::Rule,
+            content: s..s,
+            hard_break,
+        };
+    }
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes)
+        && line[hashes..].starts_with(|c: char| c.is_whitespace())
+    {
+        let inner = line[hashes..].trim();
+        let inner = inner.trim_end_matches('#').trim_end();
+        let cs = s + hashes + (line[hashes..].len() - line[hashes..].trim_start().len());
+        return Line {
+            kind: LineKind::Heading,
+            content: cs..cs + inner.len(),
+            hard_break,
+        };
+    }
+    if let Some(marker) = list_marker_len(line) {
+        let rest = &line[marker..];
+        let cs = s + marker + (rest.len() - rest.trim_start().len());
+        return Line {
+            kind: LineKind::Item,
+            content: cs..e,
+            hard_break,
+        };
+    }
+    let kind = if is_bold_line(line) {
+        LineKind::Heading
+    } else {
+        LineKind::Prose
+    };
+    Line {
+        kind,
+        content: s..e,
+        hard_break,
+    }
+}
+
+fn is_rule(line: &str) -> bool {
+    let c: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+    c.len() >= 3 && (c.iter().all(|&x| x == '-') || c.iter().all(|&x| x == '*') || c.iter().all(|&x| x == '_') || c.iter().all(|&x| x == '='))
+}
+
+/// Length of a list marker and its following space: `-`, `*`, `+`, `•` and similar bullets,
+/// `1.`, `1)`, `(a)`, `a)`, `iv.` style enumerators.
+fn list_marker_len(line: &str) -> Option<usize> {
+    let mut chars = line.char_indices();
+    let (_, first) = chars.next()?;
+    let after = |i: usize| -> Option<usize> {
+        let rest = &line[i..];
+        if rest.starts_with(|c: char| c.is_whitespace()) && !rest.trim().is_empty() {
+            Some(i)
+        } else {
+            None
+        }
+    };
+    if matches!(first, '-' | '*' | '+' | '•' | '·' | '▪' | '◦' | '‣' | '–' | '—' | '●' | '○' | '■' | '□' | '➢' | '→') {
+        // "**bold**" is emphasis, not a bullet.
+        if first == '*' && line[1..].starts_with('*') {
+            return None;
+        }
+        return after(first.len_utf8());
+    }
+    // Enumerators: "12." "12)" "(a)" "a)" "iv)" "(iv)".
+    let (open, body_start) = if first == '(' { (true, 1) } else { (false, 0) };
+    let body: String = line[body_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    if body.is_empty() || body.len() > 4 {
+        return None;
+    }
+    let numeric = body.bytes().all(|b| b.is_ascii_digit());
+    let roman = body.bytes().all(|b| b"ivxlcIVXLC".contains(&b));
+    let letter = body.len() == 1 && body.bytes().all(|b| b.is_ascii_alphabetic());
+    if !(numeric || roman || letter) || (numeric && body.len() > 3) {
+        return None;
+    }
+    let close_at = body_start + body.len();
+    let close = line[close_at..].chars().next()?;
+    let ok = if open {
+        close == ')'
+    } else {
+        close == ')' || (close == '.' && (numeric || roman))
+    };
+    if !ok {
+        return None;
+    }
+    after(close_at + 1)
+}
+
+/// A line that is entirely bold (`**Heading**`, `__Heading__`), optionally with a trailing
+/// colon: a heading in many converted policies.
+fn is_bold_line(line: &str) -> bool {
+    let l = line.trim_end_matches(':').trim_end();
+    for m in ["**", "__"] {
+        if l.len() > 4 && l.starts_with(m) && l.ends_with(m) && !l[2..l.len() - 2].contains(m) {
+            return true;
+        }
+    }
+    false
+}
+
+fn ends_sentence(s: &str) -> bool {
+    let t = s.trim_end_matches(|c: char| CLOSERS.contains(c) || c == '*' || c == '_');
+    t.ends_with(['.', '!', '?', ':', ';', '…', '。', '！', '？'])
+}
+
+fn starts_lower(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == '(')
+}
+
+fn blocks(text: &str, start: usize) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    let mut open: Option<(Block, bool)> = None; // (block, previous line had a hard break)
+    let mut pos = start;
+    let flush = |open: &mut Option<(Block, bool)>, out: &mut Vec<Block>| {
+        if let Some((b, _)) = open.take() {
+            out.push(b);
+        }
+    };
+    for raw in text[start..].split_inclusive('\n') {
+        let range = pos..pos + raw.len();
+        pos = range.end;
+        let line = classify_line(text, range);
+        match line.kind {
+            LineKind::Blank | LineKind::Rule => flush(&mut open, &mut out),
+            LineKind::Heading => {
+                flush(&mut open, &mut out);
+                out.push(Block {
+                    range: line.content,
+                    heading: true,
+                    item: false,
+                });
+            }
+            LineKind::Item => {
+                flush(&mut open, &mut out);
+                open = Some((
+                    Block {
+                        range: line.content,
+                        heading: false,
+                        item: true,
+                    },
+                    line.hard_break,
+                ));
+            }
+            LineKind::Prose => {
+                let content = &text[line.content.clone()];
+                let joins = match &open {
+                    Some((b, hard)) => {
+                        !hard && !ends_sentence(&text[b.range.clone()]) && starts_lower(content)
+                    }
+                    None => false,
+                };
+                if joins {
+                    if let Some((b, hard)) = open.as_mut() {
+                        b.range.end = line.content.end;
+                        *hard = line.hard_break;
+                    }
+                } else {
+                    flush(&mut open, &mut out);
+                    open = Some((
+                        Block {
+                            range: line.content,
+                            heading: false,
+                            item: false,
+                        },
+                        line.hard_break,
+                    ));
+                }
+            }
+        }
+    }
+    flush(&mut open, &mut out);
+    out
+}
+
+const CLOSERS: &str = "\"'”’»)]}";
+
+/// Whether a candidate boundary after `piece` (which includes its trailing whitespace) is a
+/// real sentence end.
+fn accept_boundary(piece: &str) -> bool {
+    if !piece.ends_with(|c: char| c.is_whitespace()) {
+        return false; // "www.Example.com", "3.5", "a.b@c.org": no space, no break
+    }
+    let t = piece.trim_end();
+    let core = t.trim_end_matches(|c: char| CLOSERS.contains(c) || c == '*' || c == '_');
+    if !core.ends_with(['.', '!', '?', '…', '。', '！', '？']) {
+        return false;
+    }
+    if !core.ends_with('.') {
+        return true;
+    }
+    // The last whitespace-separated word, without the final period and leading punctuation.
+    let word = core
+        .rsplit(|c: char| c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
+    let word = word.strip_suffix('.').unwrap_or(word);
+    if word.is_empty() {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return false;
+    }
+    let letters: Vec<char> = word.chars().collect();
+    // A single initial ("J."), a dotted initialism ("U.S", "e.g"), or a bare enumerator.
+    if letters.len() == 1 && letters[0].is_alphabetic() {
+        return false;
+    }
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2) {
+        return false;
+    }
+    // "1." at the very start of a piece is an enumerator, not a sentence.
+    if core.trim_start() == format!("{word}.") && word.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    true
+}
+
+/// Extra candidate boundaries UAX #29 does not propose: after terminal punctuation closed by
+/// emphasis markers (`... here.** Next`), and after a bold lead-in at the start of a block.
+fn markdown_boundaries(block: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    // Bold lead-in: "**Cookies:** We use ..." / "__Note__ - text".
+    for m in ["**", "__"] {
+        if let Some(rest) = block.strip_prefix(m) {
+            if let Some(close) = rest.find(m) {
+                let mut end = m.len() + close + m.len();
+                // Punctuation right after the closing marker stays with the lead-in.
+                while let Some(c) = block[end..].chars().next() {
+                    if matches!(c, ':' | '.' | '-' | '–' | '—') && end + c.len_utf8() <= block.len() {
+                        end += c.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                let ws = block[end..].len() - block[end..].trim_start().len();
+                if ws > 0 && end + ws < block.len() && close > 0 {
+                    out.push(end + ws);
+                }
+            }
+        }
+    }
+    let bytes = block.as_bytes();
+    for (i, w) in bytes.windows(3).enumerate() {
+        if matches!(w[0], b'.' | b'!' | b'?') && (w[1] == b'*' || w[1] == b'_') {
+            // Skip the run of markers, then require whitespace.
+            let mut j = i + 1;
+            while j < bytes.len() && (bytes[j] == b'*' || bytes[j] == b'_') {
+                j += 1;
+            }
+            let k = j + block[j..].len() - block[j..].trim_start().len();
+            if k > j && k < bytes.len() {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
+fn split_block(text: &str, block: &Block, opts: &SplitOptions, out: &mut Vec<Sentence>) {
+    let base = block.range.start;
+    let s = &text[block.range.clone()];
+    if block.heading {
+        push(text, base..block.range.end, true, opts, out);
+        return;
+    }
+    let mut cuts: Vec<usize> = s
+        .split_sentence_bound_indices()
+        .map(|(i, _)| i)
+        .filter(|&i| i > 0)
+        .collect();
+    let forced: Vec<usize> = markdown_boundaries(s);
+    cuts.extend(forced.iter().copied());
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut last = 0;
+    for cut in cuts {
+        if forced.contains(&cut) || accept_boundary(&s[last..cut]) {
+            push(text, base + last..base + cut, false, opts, out);
+            last = cut;
+        }
+    }
+    push(text, base + last..block.range.end, false, opts, out);
+    let _ = block.item;
+}
+
+fn push(text: &str, range: Range<usize>, heading: bool, opts: &SplitOptions, out: &mut Vec<Sentence>) {
+    let raw = &text[range.clone()];
+    let lead = raw.len() - raw.trim_start().len();
+    let span = range.start + lead..range.start + raw.trim_end().len();
+    if span.is_empty() {
+        return;
+    }
+    if span.len() > opts.max_sentence_bytes {
+        // Cut over-long runs at whitespace so each piece stays within the limit.
+        let mut start = span.start;
+        while start < span.end {
+            let mut end = (start + opts.max_sentence_bytes).min(span.end);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end < span.end {
+                if let Some(ws) = text[start..end].rfind(char::is_whitespace) {
+                    if ws > 0 {
+                        end = start + ws;
+                    }
+                }
+            }
+            if end <= start {
+                end = span.end.min(start + text[start..].chars().next().map_or(1, char::len_utf8));
+            }
+            push_clean(text, start..end, heading, out);
+            start = end + text[end..span.end].len() - text[end..span.end].trim_start().len();
+        }
+        return;
+    }
+    push_clean(text, span, heading, out);
+}
+
+fn push_clean(text: &str, span: Range<usize>, heading: bool, out: &mut Vec<Sentence>) {
+    let cleaned = clean_markdown(&text[span.clone()]);
+    if cleaned.chars().any(char::is_alphanumeric) {
+        out.push(Sentence {
+            span,
+            text: cleaned,
+            heading,
+        });
+    }
+}
+
+/// Removes Markdown inline syntax (emphasis, links, images, code ticks, escapes) and collapses
+/// whitespace.
+pub fn clean_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '*' | '`' => {}
+            '_' if i + 1 < chars.len() && chars[i + 1] == '_' => i += 1,
+            '\\' if i + 1 < chars.len() && chars[i + 1].is_ascii_punctuation() => {
+                out.push(chars[i + 1]);
+                i += 1;
+            }
+            '!' if i + 1 < chars.len() && chars[i + 1] == '[' => {}
+            '[' => {
+                // [text](url) → text ; other brackets are kept.
+                if let Some(close) = chars[i + 1..].iter().position(|&x| x == ']') {
+                    let close = i + 1 + close;
+                    if close + 1 < chars.len() && chars[close + 1] == '(' {
+                        if let Some(end) = chars[close + 2..].iter().position(|&x| x == ')') {
+                            out.extend(&chars[i + 1..close]);
+                            i = close + 2 + end + 1;
+                            continue;
+                        }
+                    }
+                }
+                out.push(c);
+            }
+            c if c.is_whitespace() => {
+                if !out.ends_with(' ') && !out.is_empty() {
+                    out.push(' ');
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    let t = out.trim_end();
+    t.trim_start().replace("&amp;", "&").replace("&nbsp;", " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        split(s, 0, &SplitOptions::default())
+            .into_iter()
+            .map(|x| x.text)
+            .collect()
+    }
+
+    #[test]
+    fn plain_prose() {
+        assert_eq!(
+            texts("We collect data. We share it! Do we sell it? No."),
+            ["We collect data.", "We share it!", "Do we sell it?", "No."]
+        );
+    }
+
+    #[test]
+    fn abbreviations_do_not_split() {
+        assert_eq!(
+            texts("We use providers, e.g. Acme Inc. and others, i.e. vendors. The U.S. Government may ask. See No. 5 below."),
+            [
+                "We use providers, e.g. Acme Inc. and others, i.e. vendors.",
+                "The U.S. Government may ask.",
+                "See No. 5 below."
+            ]
+        );
+    }
+
+    #[test]
+    fn decimals_emails_urls_do_not_split() {
+        assert_eq!(
+            texts("Version 2.5 applies. Write to privacy@example.com or visit www.Example.org/privacy. Thanks."),
+            [
+                "Version 2.5 applies.",
+                "Write to privacy@example.com or visit www.Example.org/privacy.",
+                "Thanks."
+            ]
+        );
+    }
+
+    #[test]
+    fn headings_and_items_are_units() {
+        let s = "# Privacy Policy\n\n## What we collect\n- Your name\n- Your e-mail address. It is required.\n1. First item\n2) Second item\n(a) third\nThen prose.";
+        assert_eq!(
+            texts(s),
+            [
+                "Privacy Policy",
+                "What we collect",
+                "Your name",
+                "Your e-mail address.",
+                "It is required.",
+                "First item",
+                "Second item",
+                "third",
+                "Then prose."
+            ]
+        );
+    }
+
+    #[test]
+    fn bold_lead_in_and_bold_heading() {
+        let s = "**What do we collect?**  \nWe collect names.\n\n**Cookies.** We use cookies. **Note:** read this.";
+        assert_eq!(
+            texts(s),
+            ["What do we collect?", "We collect names.", "Cookies.", "We use cookies.", "Note: read this."]
+        );
+        let h = split(s, 0, &SplitOptions::default());
+        assert!(h[0].heading);
+        assert!(!h[1].heading);
+    }
+
+    #[test]
+    fn links_are_cleaned_and_spans_point_to_source() {
+        let s = "Read the [cookie policy](https://example.com/c.html). Then stop.";
+        let v = split(s, 0, &SplitOptions::default());
+        assert_eq!(v[0].text, "Read the cookie policy.");
+        assert_eq!(&s[v[0].span.clone()], "Read the [cookie policy](https://example.com/c.html).");
+        assert_eq!(&s[v[1].span.clone()], "Then stop.");
+    }
+
+    #[test]
+    fn wrapped_lines_join_but_line_per_paragraph_does_not() {
+        assert_eq!(
+            texts("We collect your\nname and address. Then\nwe stop.\nData storage\nWe store data."),
+            ["We collect your name and address.", "Then we stop.", "Data storage", "We store data."]
+        );
+    }
+
+    #[test]
+    fn start_offset_skips_header_and_crlf_is_handled() {
+        let s = "HEADER LINE\r\nFirst one. Second one.\r\n\r\n- item\r\n";
+        let v = split(s, 13, &SplitOptions::default());
+        let t: Vec<_> = v.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(t, ["First one.", "Second one.", "item"]);
+        assert_eq!(&s[v[2].span.clone()], "item");
+    }
+
+    #[test]
+    fn giant_sentence_is_cut() {
+        let s = "word ".repeat(3000);
+        let v = split(&s, 0, &SplitOptions { max_sentence_bytes: 1000 });
+        assert!(v.len() >= 15);
+        assert!(v.iter().all(|x| x.span.len() <= 1000));
+    }
+
+    #[test]
+    fn punctuation_only_lines_are_dropped() {
+        assert_eq!(texts("---\n|\n* * *\nReal text."), ["Real text."]);
+    }
+
+    #[test]
+    fn single_initials_and_enumerators() {
+        assert_eq!(texts("Contact J. Smith today. Done."), ["Contact J. Smith today.", "Done."]);
+    }
+}

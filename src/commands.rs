@@ -67,8 +67,13 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
     } else {
         a.data.clone()
     };
-    let data = LabelledData::read_all(&data_paths)?;
+    let mut data = LabelledData::read_all(&data_paths)?;
     data.check_typos()?;
+    if a.data.is_empty() {
+        // Record the shipped corpus by its repository path, so the model file is the same on
+        // every checkout.
+        data.sources[0].path = "datasets/corpus.csv".into();
+    }
     let out = a.model.clone().unwrap_or_else(default_model_path);
     if out.is_dir() {
         anyhow::bail!("{}: is a directory; --model needs a file path", out.display());

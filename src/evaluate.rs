@@ -156,10 +156,11 @@ mod tests {
         let pred = [true, false, false, true, true, false];
         let s = score(&labels, &gold, &pred);
         assert_eq!(s.per_label[0].support, 2);
-        assert!((s.per_label[0].f1 - 2.0 / 3.0).abs() < 1e-9);
+        // label a: tp 1, predicted 2, support 2; label b: tp 1, predicted 1, support 1
+        assert!((s.per_label[0].f1 - 0.5).abs() < 1e-9);
         assert!((s.per_label[1].f1 - 1.0).abs() < 1e-9);
-        assert!((s.micro_f1 - 0.75).abs() < 1e-9);
-        assert!((s.macro_f1 - (2.0 / 3.0 + 1.0) / 2.0).abs() < 1e-9);
+        assert!((s.micro_f1 - 2.0 / 3.0).abs() < 1e-9);
+        assert!((s.macro_f1 - 0.75).abs() < 1e-9);
     }
 
     #[test]

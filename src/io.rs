@@ -25,6 +25,15 @@ pub fn write_atomic_with(path: &Path, f: impl FnOnce(&mut std::fs::File) -> std:
         .map_err(|e| Error::io(dir, e))?;
     f(tmp.as_file_mut()).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    // Temporary files are created private (0600); give the result the mode of the file it
+    // replaces, or 0644 for a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
+

@@ -437,19 +437,27 @@ impl Model {
         p >= self.thresholds[l]
     }
 
-    /// The `top` features that contributed most to label `l` for `text` (TF-IDF value ×
-    /// weight), largest first; exact for the linear model.
-    pub fn explain(&self, text: &str, l: usize, top: usize) -> Vec<(String, f32)> {
+    /// Every feature's contribution to the logit of label `l` for `text` (TF-IDF value ×
+    /// weight), largest first. The contributions plus the intercept sum exactly to the logit,
+    /// so this is the model's own account of its decision, not a heuristic.
+    pub fn contributions(&self, text: &str, l: usize) -> Vec<(String, f32)> {
         let row = self.vectoriser.transform(&Normaliser::new(), text);
         let nl = self.labels.len();
         let mut contrib: Vec<(String, f32)> = row
             .iter()
             .map(|&(f, v)| (self.vectoriser.term(f as usize).to_string(), v * self.weights[f as usize * nl + l]))
-            .filter(|(_, c)| *c > 0.0)
             .collect();
         contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        contrib.truncate(top);
         contrib
+    }
+
+    /// The `top` terms that pushed label `l` up the most for `text` (positive contributions
+    /// only), largest first.
+    pub fn explain(&self, text: &str, l: usize, top: usize) -> Vec<(String, f32)> {
+        let mut c = self.contributions(text, l);
+        c.retain(|(_, v)| *v > 0.0);
+        c.truncate(top);
+        c
     }
 
     /// Serialises the model to bytes (magic, format version, SHA-256, postcard payload).
@@ -544,6 +552,20 @@ mod tests {
         let g = [true, true, false, true, false, false];
         let t = best_threshold(&p, &g);
         assert!(t > 0.2 && t < 0.3, "{t}");
+    }
+
+    #[test]
+    fn contributions_sum_to_the_logit() {
+        let model = Model::from_bytes(include_bytes!("../models/default.model"), Path::new("default")).unwrap();
+        let text = "We share your e-mail address with advertising partners and keep it for two years.";
+        let p = model.probabilities(&[text]);
+        for l in 0..model.labels.len() {
+            let logit: f32 = model.contributions(text, l).iter().map(|c| c.1).sum::<f32>() + model.intercepts[l];
+            assert!((sigmoid(logit) - p[l]).abs() < 1e-5, "label {l}");
+        }
+        let e = model.explain(text, 1, 3);
+        assert!(!e.is_empty() && e.len() <= 3);
+        assert!(e.windows(2).all(|w| w[0].1 >= w[1].1));
     }
 
     #[test]

@@ -33,7 +33,12 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ModelArg {
     /// Model file [default: the shipped model, models/default.model]
-    #[arg(long, short = 'm', value_name = "PATH", env = "POLICY_CLASSIFIER_MODEL")]
+    #[arg(
+        long,
+        short = 'm',
+        value_name = "PATH",
+        env = "POLICY_CLASSIFIER_MODEL"
+    )]
     pub model: Option<PathBuf>,
 }
 

@@ -35,7 +35,10 @@ fn load_model(path: Option<&Path>) -> Result<Model> {
     if p.is_file() && std::fs::metadata(&p).map(|m| m.len() > 0).unwrap_or(false) {
         return Ok(Model::load(&p)?);
     }
-    Ok(Model::from_bytes(EMBEDDED_MODEL, Path::new("<embedded default model>"))?)
+    Ok(Model::from_bytes(
+        EMBEDDED_MODEL,
+        Path::new("<embedded default model>"),
+    )?)
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -54,7 +57,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 fn spinner(msg: &str) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
-    pb.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"));
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("valid template"),
+    );
     pb.set_message(msg.to_string());
     pb.enable_steady_tick(std::time::Duration::from_millis(120));
     pb
@@ -76,7 +81,10 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
     }
     let out = a.model.clone().unwrap_or_else(default_model_path);
     if out.is_dir() {
-        anyhow::bail!("{}: is a directory; --model needs a file path", out.display());
+        anyhow::bail!(
+            "{}: is a directory; --model needs a file path",
+            out.display()
+        );
     }
     let t0 = Instant::now();
     let pb = spinner("training");
@@ -138,15 +146,27 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
     let nl = model.labels.len();
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
     let probs = model.probabilities(&texts);
-    let pred: Vec<bool> = (0..probs.len()).map(|i| model.decide(i % nl, probs[i])).collect();
+    let pred: Vec<bool> = (0..probs.len())
+        .map(|i| model.decide(i % nl, probs[i]))
+        .collect();
     let mut gold = vec![false; probs.len()];
     for (r, labs) in data.labels.iter().enumerate() {
         for lab in labs {
-            let l = model.labels.iter().position(|x| x == lab).context("label checked above")?;
+            let l = model
+                .labels
+                .iter()
+                .position(|x| x == lab)
+                .context("label checked above")?;
             gold[r * nl + l] = true;
         }
     }
-    let eval = evaluate::evaluate(&model.labels, &gold, &pred, &data.policy_id, &data.segment_id);
+    let eval = evaluate::evaluate(
+        &model.labels,
+        &gold,
+        &pred,
+        &data.policy_id,
+        &data.segment_id,
+    );
     if let Some(p) = &a.predictions {
         output::write_predictions_csv(p, &model, &probs, &pred)?;
     }
@@ -163,7 +183,8 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
     let inputs = text::expand_inputs(&a.inputs);
     let pb = ProgressBar::new(inputs.len() as u64);
     pb.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} files [{elapsed} < {eta}]").expect("valid template"),
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files [{elapsed} < {eta}]")
+            .expect("valid template"),
     );
     let outcomes = predict::tag_inputs(&model, &inputs, &opts, &|| pb.inc(1));
     pb.finish_and_clear();

@@ -110,7 +110,10 @@ impl LabelledData {
     /// uses the OPP-115 taxonomy (other taxonomies are accepted as they are).
     pub fn check_typos(&self) -> Result<()> {
         let names = self.label_names();
-        let opp = names.iter().filter(|n| labels::OPP115.contains(&n.as_str())).count();
+        let opp = names
+            .iter()
+            .filter(|n| labels::OPP115.contains(&n.as_str()))
+            .count();
         if opp == 0 {
             return Ok(());
         }
@@ -161,7 +164,10 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
         message,
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(csv_err(1, "empty file: expected a header row with `text` and `labels` columns".into()));
+        return Err(csv_err(
+            1,
+            "empty file: expected a header row with `text` and `labels` columns".into(),
+        ));
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -172,12 +178,20 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
         .map_err(|e| csv_err(1, format!("cannot read the header row: {e}")))?
         .clone();
     let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+        headers.iter().position(|h| {
+            h.trim()
+                .trim_start_matches('\u{feff}')
+                .eq_ignore_ascii_case(name)
+        })
     };
     let text_col = col("text").ok_or_else(|| {
-        csv_err(1, format!("no `text` column (header is: {}); add a `text` column", headers.iter().collect::<Vec<_>>().join(",")))
+        csv_err(
+            1,
+            format!(
+                "no `text` column (header is: {}); add a `text` column",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ),
+        )
     })?;
     let labels_col = col("labels").ok_or_else(|| {
         csv_err(1, format!("no `labels` column (header is: {}); add a `labels` column with `;`-joined label names", headers.iter().collect::<Vec<_>>().join(",")))
@@ -201,12 +215,20 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
         let line = rec.position().map_or(i as u64 + 2, |p| p.line());
         let text = rec.get(text_col).unwrap_or("").trim();
         if text.is_empty() {
-            return Err(csv_err(line, "empty `text`: remove the row or fill in the sentence".into()));
+            return Err(csv_err(
+                line,
+                "empty `text`: remove the row or fill in the sentence".into(),
+            ));
         }
         let labs: Vec<String> = labels::split_labels(rec.get(labels_col).unwrap_or(""))
             .map(String::from)
             .collect();
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let get = |c: Option<usize>| {
+            c.and_then(|c| rec.get(c))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
         let company = get(company_col).unwrap_or_default();
         let policy = get(policy_col);
         let group = policy

@@ -38,9 +38,21 @@ pub struct Scores {
 }
 
 fn prf(tp: usize, predicted: usize, support: usize) -> (f64, f64, f64) {
-    let p = if predicted == 0 { 0.0 } else { tp as f64 / predicted as f64 };
-    let r = if support == 0 { 0.0 } else { tp as f64 / support as f64 };
-    let f = if predicted + support == 0 { 0.0 } else { 2.0 * tp as f64 / (predicted + support) as f64 };
+    let p = if predicted == 0 {
+        0.0
+    } else {
+        tp as f64 / predicted as f64
+    };
+    let r = if support == 0 {
+        0.0
+    } else {
+        tp as f64 / support as f64
+    };
+    let f = if predicted + support == 0 {
+        0.0
+    } else {
+        2.0 * tp as f64 / (predicted + support) as f64
+    };
     (p, r, f)
 }
 
@@ -48,7 +60,7 @@ fn prf(tp: usize, predicted: usize, support: usize) -> (f64, f64, f64) {
 pub fn score(labels: &[String], gold: &[bool], pred: &[bool]) -> Scores {
     let nl = labels.len();
     assert_eq!(gold.len(), pred.len());
-    let units = if nl == 0 { 0 } else { gold.len() / nl };
+    let units = gold.len().checked_div(nl).unwrap_or(0);
     let (mut ttp, mut tpred, mut tsup) = (0, 0, 0);
     let mut per_label = Vec::with_capacity(nl);
     for (l, name) in labels.iter().enumerate() {
@@ -73,8 +85,16 @@ pub fn score(labels: &[String], gold: &[bool], pred: &[bool]) -> Scores {
         tsup += ns;
     }
     let (micro_precision, micro_recall, micro_f1) = prf(ttp, tpred, tsup);
-    let supported: Vec<f64> = per_label.iter().filter(|s| s.support > 0).map(|s| s.f1).collect();
-    let macro_f1 = if supported.is_empty() { 0.0 } else { supported.iter().sum::<f64>() / supported.len() as f64 };
+    let supported: Vec<f64> = per_label
+        .iter()
+        .filter(|s| s.support > 0)
+        .map(|s| s.f1)
+        .collect();
+    let macro_f1 = if supported.is_empty() {
+        0.0
+    } else {
+        supported.iter().sum::<f64>() / supported.len() as f64
+    };
     Scores {
         units,
         per_label,
@@ -87,7 +107,12 @@ pub fn score(labels: &[String], gold: &[bool], pred: &[bool]) -> Scores {
 
 /// Unions row labels over groups (segments or documents): returns `(gold, pred)` with one row
 /// per distinct key, in order of first appearance.
-pub fn aggregate<K: std::hash::Hash + Eq + Clone>(keys: &[K], nl: usize, gold: &[bool], pred: &[bool]) -> (Vec<bool>, Vec<bool>) {
+pub fn aggregate<K: std::hash::Hash + Eq + Clone>(
+    keys: &[K],
+    nl: usize,
+    gold: &[bool],
+    pred: &[bool],
+) -> (Vec<bool>, Vec<bool>) {
     let mut index: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
     let (mut g, mut p) = (Vec::new(), Vec::new());
     for (r, k) in keys.iter().enumerate() {
@@ -133,7 +158,8 @@ pub fn evaluate(
         score(labels, &g, &p)
     });
     let segment = has_segment.then(|| {
-        let keys: Vec<(&Option<String>, &Option<String>)> = policy_id.iter().zip(segment_id).collect();
+        let keys: Vec<(&Option<String>, &Option<String>)> =
+            policy_id.iter().zip(segment_id).collect();
         let (g, p) = aggregate(&keys, nl, gold, pred);
         score(labels, &g, &p)
     });

@@ -19,8 +19,7 @@ use serde::{Deserialize, Serialize};
 use tokenizers::normalizers::{Lowercase, Sequence, StripAccents, NFD, NFKC};
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::{
-    NormalizedString, Normalizer, OffsetReferential, OffsetType, PreTokenizedString,
-    PreTokenizer,
+    NormalizedString, Normalizer, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer,
 };
 
 /// A sparse feature row: `(feature index, value)` pairs sorted by index.
@@ -198,7 +197,10 @@ impl VectoriserParams {
     /// Validates the parameters.
     pub fn check(&self) -> Result<Self> {
         if !(1..=4).contains(&self.max_ngram) {
-            return Err(Error::Params(format!("max n-gram length must be 1..=4, got {}", self.max_ngram)));
+            return Err(Error::Params(format!(
+                "max n-gram length must be 1..=4, got {}",
+                self.max_ngram
+            )));
         }
         if self.min_df == 0 {
             return Err(Error::Params("min_df must be at least 1".into()));
@@ -305,7 +307,9 @@ impl Vectoriser {
                 |(tok, scratch), t| {
                     normaliser.tokenize(t, tok);
                     let mut terms = Vec::with_capacity(tok.len() * params.max_ngram);
-                    for_each_term(tok, params.max_ngram, scratch, |s| terms.push(s.to_string()));
+                    for_each_term(tok, params.max_ngram, scratch, |s| {
+                        terms.push(s.to_string())
+                    });
                     terms.sort_unstable();
                     terms
                 },
@@ -400,13 +404,22 @@ impl Vectoriser {
                 }
             }
         }
-        let terms: Vec<String> = (0..m).filter(|&f| chosen[f]).map(|f| cand.terms[f].clone()).collect();
+        let terms: Vec<String> = (0..m)
+            .filter(|&f| chosen[f])
+            .map(|f| cand.terms[f].clone())
+            .collect();
         let idf: Vec<f32> = (0..m).filter(|&f| chosen[f]).map(|f| cand.idf[f]).collect();
         Ok(Vectoriser::new(params, terms, idf))
     }
 
     /// Transforms one text into `out` (cleared first) using reusable buffers.
-    pub fn transform_into(&self, normaliser: &Normaliser, text: &str, s: &mut Scratch, out: &mut SparseRow) {
+    pub fn transform_into(
+        &self,
+        normaliser: &Normaliser,
+        text: &str,
+        s: &mut Scratch,
+        out: &mut SparseRow,
+    ) {
         out.clear();
         normaliser.tokenize(text, &mut s.tokens);
         s.counts.clear();
@@ -468,7 +481,10 @@ mod tests {
     fn normalises_unicode() {
         let n = Normaliser::new();
         assert_eq!(toks(&n, "Café ＤＡＴＡ, naïve!"), ["cafe", "data", "naive"]);
-        assert_eq!(toks(&n, "We don't sell data."), ["we", "don", "t", "sell", "data"]);
+        assert_eq!(
+            toks(&n, "We don't sell data."),
+            ["we", "don", "t", "sell", "data"]
+        );
     }
 
     #[test]
@@ -483,7 +499,11 @@ mod tests {
             n.tokenize(s, &mut fast);
             let mut slow = Tokens::default();
             n.tokenize_unicode(s, &mut slow);
-            assert_eq!(fast.iter().collect::<Vec<_>>(), slow.iter().collect::<Vec<_>>(), "{s:?}");
+            assert_eq!(
+                fast.iter().collect::<Vec<_>>(),
+                slow.iter().collect::<Vec<_>>(),
+                "{s:?}"
+            );
         }
     }
 
@@ -499,8 +519,8 @@ mod tests {
             "contact us by phone",
         ];
         let y = [
-            true, false, false, true, false, false, false, true, false, false, true, false,
-            false, false, true, false, false, true,
+            true, false, false, true, false, false, false, true, false, false, true, false, false,
+            false, true, false, false, true,
         ];
         let p = VectoriserParams {
             max_ngram: 2,

@@ -11,13 +11,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Like [`write_atomic`], with a writer callback.
-pub fn write_atomic_with(path: &Path, f: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>) -> Result<()> {
+pub fn write_atomic_with(
+    path: &Path,
+    f: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     if path.is_dir() {
-        return Err(Error::io(path, std::io::Error::other("is a directory, expected a file path")));
+        return Err(Error::io(
+            path,
+            std::io::Error::other("is a directory, expected a file path"),
+        ));
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".tmp-")
@@ -31,9 +37,10 @@ pub fn write_atomic_with(path: &Path, f: impl FnOnce(&mut std::fs::File) -> std:
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
-        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode));
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
-

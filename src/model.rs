@@ -77,7 +77,10 @@ impl TrainParams {
     pub fn check(&self) -> Result<ValidTrainParams> {
         self.vectoriser.check()?;
         if !(self.alpha.is_finite() && self.alpha > 0.0) {
-            return Err(Error::Params(format!("alpha must be positive, got {}", self.alpha)));
+            return Err(Error::Params(format!(
+                "alpha must be positive, got {}",
+                self.alpha
+            )));
         }
         if self.max_iterations == 0 {
             return Err(Error::Params("max_iterations must be at least 1".into()));
@@ -180,7 +183,9 @@ pub fn group_folds(groups: &[String], k: usize, seed: u64) -> Vec<usize> {
 }
 
 fn fxhash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 fn splitmix(mut x: u64) -> u64 {
@@ -289,7 +294,13 @@ fn score_rows(core_w: &[f32], intercepts: &[f32], row: &SparseRow, out: &mut [f3
 
 impl Core {
     fn probabilities(&self, normaliser: &Normaliser, texts: &[&str]) -> Vec<f32> {
-        probabilities(&self.vectoriser, &self.weights, &self.intercepts, normaliser, texts)
+        probabilities(
+            &self.vectoriser,
+            &self.weights,
+            &self.intercepts,
+            normaliser,
+            texts,
+        )
     }
 }
 
@@ -344,7 +355,11 @@ fn best_threshold(probs: &[f32], gold: &[bool]) -> f32 {
 
 impl Model {
     /// Trains a model on labelled rows. `progress` is told about each stage.
-    pub fn fit(data: &LabelledData, params: &ValidTrainParams, progress: &(dyn Fn(TrainStage) + Sync)) -> Result<Model> {
+    pub fn fit(
+        data: &LabelledData,
+        params: &ValidTrainParams,
+        progress: &(dyn Fn(TrainStage) + Sync),
+    ) -> Result<Model> {
         let p = params.get();
         if data.len() < 2 {
             return Err(Error::Train(format!(
@@ -354,18 +369,25 @@ impl Model {
         }
         let labels = data.label_names();
         if labels.is_empty() {
-            return Err(Error::Train("no row has a label: the `labels` column is empty everywhere".into()));
+            return Err(Error::Train(
+                "no row has a label: the `labels` column is empty everywhere".into(),
+            ));
         }
         let nl = labels.len();
         let n = data.len();
         let mut y = vec![false; n * nl];
         for (r, labs) in data.labels.iter().enumerate() {
             for lab in labs {
-                let l = labels.iter().position(|x| x == lab).expect("label from data");
+                let l = labels
+                    .iter()
+                    .position(|x| x == lab)
+                    .expect("label from data");
                 y[r * nl + l] = true;
             }
         }
-        let label_counts: Vec<usize> = (0..nl).map(|l| (0..n).filter(|&r| y[r * nl + l]).count()).collect();
+        let label_counts: Vec<usize> = (0..nl)
+            .map(|l| (0..n).filter(|&r| y[r * nl + l]).count())
+            .collect();
         if let Some(l) = (0..nl).find(|&l| label_counts[l] == n) {
             return Err(Error::Train(format!(
                 "label \"{}\" is on every row: a classifier needs rows without it too",
@@ -387,7 +409,10 @@ impl Model {
                 let train_idx: Vec<usize> = (0..n).filter(|&r| folds[r] != f).collect();
                 let test_idx: Vec<usize> = (0..n).filter(|&r| folds[r] == f).collect();
                 let tt: Vec<&str> = train_idx.iter().map(|&r| texts[r]).collect();
-                let ty: Vec<bool> = train_idx.iter().flat_map(|&r| y[r * nl..(r + 1) * nl].iter().copied()).collect();
+                let ty: Vec<bool> = train_idx
+                    .iter()
+                    .flat_map(|&r| y[r * nl..(r + 1) * nl].iter().copied())
+                    .collect();
                 let core = fit_core(&normaliser, &tt, &ty, nl, p)?;
                 let et: Vec<&str> = test_idx.iter().map(|&r| texts[r]).collect();
                 let probs = core.probabilities(&normaliser, &et);
@@ -429,7 +454,13 @@ impl Model {
 
     /// Probabilities for each text, row-major (`texts.len()` × `labels.len()`).
     pub fn probabilities(&self, texts: &[&str]) -> Vec<f32> {
-        probabilities(&self.vectoriser, &self.weights, &self.intercepts, &Normaliser::new(), texts)
+        probabilities(
+            &self.vectoriser,
+            &self.weights,
+            &self.intercepts,
+            &Normaliser::new(),
+            texts,
+        )
     }
 
     /// Whether probability `p` of label `l` passes its threshold.
@@ -445,7 +476,12 @@ impl Model {
         let nl = self.labels.len();
         let mut contrib: Vec<(String, f32)> = row
             .iter()
-            .map(|&(f, v)| (self.vectoriser.term(f as usize).to_string(), v * self.weights[f as usize * nl + l]))
+            .map(|&(f, v)| {
+                (
+                    self.vectoriser.term(f as usize).to_string(),
+                    v * self.weights[f as usize * nl + l],
+                )
+            })
             .collect();
         contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         contrib
@@ -462,7 +498,8 @@ impl Model {
 
     /// Serialises the model to bytes (magic, format version, SHA-256, postcard payload).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        let payload = postcard::to_stdvec(self).map_err(|e| Error::Train(format!("cannot serialise the model: {e}")))?;
+        let payload = postcard::to_stdvec(self)
+            .map_err(|e| Error::Train(format!("cannot serialise the model: {e}")))?;
         let mut out = Vec::with_capacity(payload.len() + 44);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -478,10 +515,14 @@ impl Model {
             message,
         };
         if bytes.is_empty() {
-            return Err(err("empty file, not a model: train one with `classify train --model PATH`".into()));
+            return Err(err(
+                "empty file, not a model: train one with `classify train --model PATH`".into(),
+            ));
         }
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-            return Err(err("not a policy-classifier model file (bad magic bytes)".into()));
+            return Err(err(
+                "not a policy-classifier model file (bad magic bytes)".into()
+            ));
         }
         if bytes.len() < 44 {
             return Err(err("truncated model file: retrain or copy it again".into()));
@@ -496,10 +537,16 @@ impl Model {
         if Sha256::digest(payload).as_slice() != &bytes[12..44] {
             return Err(err("checksum mismatch: the model file is truncated or corrupt; retrain or copy it again".into()));
         }
-        let model: Model = postcard::from_bytes(payload).map_err(|e| err(format!("cannot decode the model: {e}")))?;
+        let model: Model = postcard::from_bytes(payload)
+            .map_err(|e| err(format!("cannot decode the model: {e}")))?;
         let (nl, k) = (model.labels.len(), model.vectoriser.len());
-        if model.weights.len() != nl * k || model.intercepts.len() != nl || model.thresholds.len() != nl {
-            return Err(err("inconsistent model dimensions: the file is corrupt".into()));
+        if model.weights.len() != nl * k
+            || model.intercepts.len() != nl
+            || model.thresholds.len() != nl
+        {
+            return Err(err(
+                "inconsistent model dimensions: the file is corrupt".into()
+            ));
         }
         Ok(model)
     }
@@ -556,12 +603,22 @@ mod tests {
 
     #[test]
     fn contributions_sum_to_the_logit() {
-        let model = Model::from_bytes(include_bytes!("../models/default.model"), Path::new("default")).unwrap();
-        let text = "We share your e-mail address with advertising partners and keep it for two years.";
+        let model = Model::from_bytes(
+            include_bytes!("../models/default.model"),
+            Path::new("default"),
+        )
+        .unwrap();
+        let text =
+            "We share your e-mail address with advertising partners and keep it for two years.";
         let p = model.probabilities(&[text]);
-        for l in 0..model.labels.len() {
-            let logit: f32 = model.contributions(text, l).iter().map(|c| c.1).sum::<f32>() + model.intercepts[l];
-            assert!((sigmoid(logit) - p[l]).abs() < 1e-5, "label {l}");
+        for (l, &pl) in p.iter().enumerate() {
+            let logit: f32 = model
+                .contributions(text, l)
+                .iter()
+                .map(|c| c.1)
+                .sum::<f32>()
+                + model.intercepts[l];
+            assert!((sigmoid(logit) - pl).abs() < 1e-5, "label {l}");
         }
         let e = model.explain(text, 1, 3);
         assert!(!e.is_empty() && e.len() <= 3);

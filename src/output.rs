@@ -69,7 +69,12 @@ fn probs_json(model: &Model, probs: &[f32]) -> serde_json::Map<String, serde_jso
         .collect()
 }
 
-pub fn print_predictions(model: &Model, outcomes: &[Outcome], format: PredictFormat, explain: bool) -> Result<()> {
+pub fn print_predictions(
+    model: &Model,
+    outcomes: &[Outcome],
+    format: PredictFormat,
+    explain: bool,
+) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let docs = outcomes.iter().filter_map(|o| match o {
@@ -79,7 +84,13 @@ pub fn print_predictions(model: &Model, outcomes: &[Outcome], format: PredictFor
     match format {
         PredictFormat::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            let mut header = vec!["company".to_string(), "file".into(), "sentence".into(), "text".into(), "labels".into()];
+            let mut header = vec![
+                "company".to_string(),
+                "file".into(),
+                "sentence".into(),
+                "text".into(),
+                "labels".into(),
+            ];
             header.extend(model.labels.iter().cloned());
             w.write_record(&header)?;
             for d in docs {
@@ -128,8 +139,19 @@ pub fn print_predictions(model: &Model, outcomes: &[Outcome], format: PredictFor
         }
         PredictFormat::Table => {
             for d in docs {
-                let date = d.archive.as_ref().map(|a| format!(", archived {}", a.date)).unwrap_or_default();
-                writeln!(out, "{} ({}{}) — {} sentences", d.path.display(), d.company, date, d.sentences.len())?;
+                let date = d
+                    .archive
+                    .as_ref()
+                    .map(|a| format!(", archived {}", a.date))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{} ({}{}) — {} sentences",
+                    d.path.display(),
+                    d.company,
+                    date,
+                    d.sentences.len()
+                )?;
                 let mut t = new_table();
                 t.set_header(vec!["#", "labels (probability)", "sentence"]);
                 for s in &d.sentences {
@@ -140,11 +162,19 @@ pub fn print_predictions(model: &Model, outcomes: &[Outcome], format: PredictFor
                         .collect();
                     if explain {
                         for &l in &s.labels {
-                            let terms: Vec<String> = model.explain(&s.text, l, 4).into_iter().map(|(t, _)| t).collect();
+                            let terms: Vec<String> = model
+                                .explain(&s.text, l, 4)
+                                .into_iter()
+                                .map(|(t, _)| t)
+                                .collect();
                             labs.push(format!("  ↳ {}: {}", model.labels[l], terms.join(", ")));
                         }
                     }
-                    t.add_row(vec![Cell::new(s.index), Cell::new(labs.join("\n")), Cell::new(&s.text)]);
+                    t.add_row(vec![
+                        Cell::new(s.index),
+                        Cell::new(labs.join("\n")),
+                        Cell::new(&s.text),
+                    ]);
                 }
                 writeln!(out, "{t}\n")?;
             }
@@ -167,7 +197,12 @@ fn explanations_json(model: &Model, text: &str, labels: &[usize]) -> serde_json:
     serde_json::Value::Object(m)
 }
 
-pub fn write_predictions_csv(path: &Path, model: &Model, probs: &[f32], pred: &[bool]) -> Result<()> {
+pub fn write_predictions_csv(
+    path: &Path,
+    model: &Model,
+    probs: &[f32],
+    pred: &[bool],
+) -> Result<()> {
     let nl = model.labels.len();
     let mut buf = Vec::new();
     {
@@ -176,9 +211,16 @@ pub fn write_predictions_csv(path: &Path, model: &Model, probs: &[f32], pred: &[
         header.extend(model.labels.iter().cloned());
         w.write_record(&header)?;
         for r in 0..probs.len() / nl.max(1) {
-            let labs: Vec<&str> = (0..nl).filter(|&l| pred[r * nl + l]).map(|l| model.labels[l].as_str()).collect();
+            let labs: Vec<&str> = (0..nl)
+                .filter(|&l| pred[r * nl + l])
+                .map(|l| model.labels[l].as_str())
+                .collect();
             let mut rec = vec![r.to_string(), labs.join(";")];
-            rec.extend(probs[r * nl..(r + 1) * nl].iter().map(|p| format!("{p:.6}")));
+            rec.extend(
+                probs[r * nl..(r + 1) * nl]
+                    .iter()
+                    .map(|p| format!("{p:.6}")),
+            );
             w.write_record(&rec)?;
         }
         w.flush()?;
@@ -204,10 +246,23 @@ fn scores_table(title: &str, s: &Scores) -> String {
         format!("{:.3}", s.micro_precision),
         format!("{:.3}", s.micro_recall),
         format!("{:.3}", s.micro_f1),
-        s.per_label.iter().map(|l| l.support).sum::<usize>().to_string(),
+        s.per_label
+            .iter()
+            .map(|l| l.support)
+            .sum::<usize>()
+            .to_string(),
     ]);
-    t.add_row(vec!["macro F1".to_string(), String::new(), String::new(), format!("{:.3}", s.macro_f1), String::new()]);
-    format!("{title} level ({} units): micro-F1 {:.3}, macro-F1 {:.3}\n{t}\n", s.units, s.micro_f1, s.macro_f1)
+    t.add_row(vec![
+        "macro F1".to_string(),
+        String::new(),
+        String::new(),
+        format!("{:.3}", s.macro_f1),
+        String::new(),
+    ]);
+    format!(
+        "{title} level ({} units): micro-F1 {:.3}, macro-F1 {:.3}\n{t}\n",
+        s.units, s.micro_f1, s.macro_f1
+    )
 }
 
 pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
@@ -231,7 +286,11 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary) {
     let mut header = vec!["company".to_string(), "sentences".into()];
     header.extend(model.labels.iter().cloned());
     t.set_header(header);
-    let mut companies: Vec<&str> = summary.coverage.iter().map(|c| c.company.as_str()).collect();
+    let mut companies: Vec<&str> = summary
+        .coverage
+        .iter()
+        .map(|c| c.company.as_str())
+        .collect();
     companies.dedup();
     for c in companies {
         let total = summary

@@ -137,7 +137,12 @@ pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
 }
 
 /// Tags many inputs in parallel, in input order; `progress` is called once per input.
-pub fn tag_inputs(model: &Model, inputs: &[Input], opts: &TagOptions, progress: &(dyn Fn() + Sync)) -> Vec<Outcome> {
+pub fn tag_inputs(
+    model: &Model,
+    inputs: &[Input],
+    opts: &TagOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Outcome> {
     inputs
         .par_iter()
         .map(|i| {

@@ -72,9 +72,17 @@ pub fn coverage(model: &Model, docs: &[&TaggedDocument]) -> Vec<Coverage> {
                 company: company.to_string(),
                 label: model.labels[l].clone(),
                 sentences: n,
-                share: if total == 0 { 0.0 } else { n as f64 / total as f64 },
+                share: if total == 0 {
+                    0.0
+                } else {
+                    n as f64 / total as f64
+                },
                 max_probability: max,
-                mean_probability: if total == 0 { 0.0 } else { (sum / total as f64) as f32 },
+                mean_probability: if total == 0 {
+                    0.0
+                } else {
+                    (sum / total as f64) as f32
+                },
                 covered: n > 0,
             });
         }
@@ -126,54 +134,130 @@ fn polars_err(path: &Path, e: impl std::fmt::Display) -> Error {
 
 /// The per-sentence DataFrame.
 pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<DataFrame> {
-    let rows: Vec<(&TaggedDocument, &crate::predict::TaggedSentence)> =
-        docs.iter().flat_map(|d| d.sentences.iter().map(move |s| (*d, s))).collect();
-    let file: Vec<String> = rows.iter().map(|(d, _)| d.path.display().to_string()).collect();
+    let rows: Vec<(&TaggedDocument, &crate::predict::TaggedSentence)> = docs
+        .iter()
+        .flat_map(|d| d.sentences.iter().map(move |s| (*d, s)))
+        .collect();
+    let file: Vec<String> = rows
+        .iter()
+        .map(|(d, _)| d.path.display().to_string())
+        .collect();
     let mut cols = vec![
-        Column::new("company".into(), rows.iter().map(|(d, _)| d.company.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "company".into(),
+            rows.iter()
+                .map(|(d, _)| d.company.as_str())
+                .collect::<Vec<_>>(),
+        ),
         Column::new("file".into(), file),
-        Column::new("sentence".into(), rows.iter().map(|(_, s)| s.index as u32).collect::<Vec<_>>()),
-        Column::new("start".into(), rows.iter().map(|(_, s)| s.span.start as u64).collect::<Vec<_>>()),
-        Column::new("end".into(), rows.iter().map(|(_, s)| s.span.end as u64).collect::<Vec<_>>()),
-        Column::new("heading".into(), rows.iter().map(|(_, s)| s.heading).collect::<Vec<_>>()),
-        Column::new("text".into(), rows.iter().map(|(_, s)| s.text.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "sentence".into(),
+            rows.iter().map(|(_, s)| s.index as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "start".into(),
+            rows.iter()
+                .map(|(_, s)| s.span.start as u64)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "end".into(),
+            rows.iter()
+                .map(|(_, s)| s.span.end as u64)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "heading".into(),
+            rows.iter().map(|(_, s)| s.heading).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "text".into(),
+            rows.iter()
+                .map(|(_, s)| s.text.as_str())
+                .collect::<Vec<_>>(),
+        ),
         Column::new(
             "labels".into(),
-            rows.iter().map(|(_, s)| join_labels(model, &s.labels)).collect::<Vec<_>>(),
+            rows.iter()
+                .map(|(_, s)| join_labels(model, &s.labels))
+                .collect::<Vec<_>>(),
         ),
     ];
     for (l, name) in model.labels.iter().enumerate() {
-        cols.push(Column::new(name.as_str().into(), rows.iter().map(|(_, s)| s.probs[l]).collect::<Vec<_>>()));
+        cols.push(Column::new(
+            name.as_str().into(),
+            rows.iter().map(|(_, s)| s.probs[l]).collect::<Vec<_>>(),
+        ));
     }
     DataFrame::new_infer_height(cols)
 }
 
 /// Joins label indices into the `;`-separated names.
 pub fn join_labels(model: &Model, labels: &[usize]) -> String {
-    labels.iter().map(|&l| model.labels[l].as_str()).collect::<Vec<_>>().join(";")
+    labels
+        .iter()
+        .map(|&l| model.labels[l].as_str())
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// The coverage DataFrame.
 pub fn coverage_frame(cov: &[Coverage]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
-        Column::new("company".into(), cov.iter().map(|c| c.company.as_str()).collect::<Vec<_>>()),
-        Column::new("label".into(), cov.iter().map(|c| c.label.as_str()).collect::<Vec<_>>()),
-        Column::new("sentences".into(), cov.iter().map(|c| c.sentences as u32).collect::<Vec<_>>()),
-        Column::new("share".into(), cov.iter().map(|c| c.share).collect::<Vec<_>>()),
-        Column::new("max_probability".into(), cov.iter().map(|c| c.max_probability).collect::<Vec<_>>()),
-        Column::new("mean_probability".into(), cov.iter().map(|c| c.mean_probability).collect::<Vec<_>>()),
-        Column::new("covered".into(), cov.iter().map(|c| c.covered).collect::<Vec<_>>()),
+        Column::new(
+            "company".into(),
+            cov.iter().map(|c| c.company.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "label".into(),
+            cov.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "sentences".into(),
+            cov.iter().map(|c| c.sentences as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "share".into(),
+            cov.iter().map(|c| c.share).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "max_probability".into(),
+            cov.iter().map(|c| c.max_probability).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "mean_probability".into(),
+            cov.iter().map(|c| c.mean_probability).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "covered".into(),
+            cov.iter().map(|c| c.covered).collect::<Vec<_>>(),
+        ),
     ])
 }
 
 /// The file-accounting DataFrame.
 pub fn files_frame(files: &[FileStatus]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
-        Column::new("file".into(), files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>()),
-        Column::new("company".into(), files.iter().map(|f| f.company.as_str()).collect::<Vec<_>>()),
-        Column::new("status".into(), files.iter().map(|f| f.status).collect::<Vec<_>>()),
-        Column::new("sentences".into(), files.iter().map(|f| f.sentences as u32).collect::<Vec<_>>()),
-        Column::new("message".into(), files.iter().map(|f| f.message.as_str()).collect::<Vec<_>>()),
+        Column::new(
+            "file".into(),
+            files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "company".into(),
+            files.iter().map(|f| f.company.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "status".into(),
+            files.iter().map(|f| f.status).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "sentences".into(),
+            files.iter().map(|f| f.sentences as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "message".into(),
+            files.iter().map(|f| f.message.as_str()).collect::<Vec<_>>(),
+        ),
     ])
 }
 
@@ -212,7 +296,13 @@ pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -
         let cells: Vec<String> = cov
             .iter()
             .filter(|x| x.company == *c)
-            .map(|x| if x.covered { format!("✓ {:.0}%", x.share * 100.0) } else { "—".into() })
+            .map(|x| {
+                if x.covered {
+                    format!("✓ {:.0}%", x.share * 100.0)
+                } else {
+                    "—".into()
+                }
+            })
             .collect();
         let _ = writeln!(s, "| {} | {} |", md_escape(c), cells.join(" | "));
     }
@@ -225,11 +315,20 @@ pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -
         count("skipped"),
         count("failed")
     );
-    let problems: Vec<&FileStatus> = files.iter().filter(|f| f.status != "tagged" || !f.message.is_empty()).collect();
+    let problems: Vec<&FileStatus> = files
+        .iter()
+        .filter(|f| f.status != "tagged" || !f.message.is_empty())
+        .collect();
     if !problems.is_empty() {
         s.push_str("| file | status | message |\n|---|---|---|\n");
         for f in problems {
-            let _ = writeln!(s, "| {} | {} | {} |", md_escape(&f.file), f.status, md_escape(&f.message));
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} |",
+                md_escape(&f.file),
+                f.status,
+                md_escape(&f.message)
+            );
         }
     }
     s
@@ -251,7 +350,10 @@ pub struct ReportSummary {
 /// Writes all report files into `dir` (created if needed), each atomically.
 pub fn write_report(model: &Model, outcomes: &[Outcome], dir: &Path) -> Result<ReportSummary> {
     if dir.is_file() {
-        return Err(Error::io(dir, std::io::Error::other("--out is a file; give a directory")));
+        return Err(Error::io(
+            dir,
+            std::io::Error::other("--out is a file; give a directory"),
+        ));
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let docs: Vec<&TaggedDocument> = outcomes
@@ -273,6 +375,12 @@ pub fn write_report(model: &Model, outcomes: &[Outcome], dir: &Path) -> Result<R
     let p = dir.join("files.csv");
     let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
     write_csv(&p, &mut fdf)?;
-    crate::io::write_atomic(&dir.join("summary.md"), summary_markdown(model, &cov, &files).as_bytes())?;
-    Ok(ReportSummary { coverage: cov, files })
+    crate::io::write_atomic(
+        &dir.join("summary.md"),
+        summary_markdown(model, &cov, &files).as_bytes(),
+    )?;
+    Ok(ReportSummary {
+        coverage: cov,
+        files,
+    })
 }

@@ -54,9 +54,9 @@ impl Default for SplitOptions {
 const ABBREVIATIONS: &[&str] = &[
     "e.g", "i.e", "eg", "ie", "etc", "vs", "cf", "viz", "al", "approx", "inc", "ltd", "llc",
     "corp", "co", "plc", "gmbh", "no", "nos", "dr", "mr", "mrs", "ms", "prof", "st", "jr", "sr",
-    "art", "sec", "para", "fig", "ch", "vol", "pp", "p", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.u", "u.s.a", "d.c", "ph.d",
-    "a.m", "p.m", "ave", "blvd", "dept", "est", "tel", "ext", "incl", "resp",
+    "art", "sec", "para", "fig", "ch", "vol", "pp", "p", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.u", "u.s.a", "d.c", "ph.d", "a.m",
+    "p.m", "ave", "blvd", "dept", "est", "tel", "ext", "incl", "resp",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,9 +128,7 @@ fn classify_line(text: &str, range: Range<usize>) -> Line {
         };
     }
     let hashes = line.bytes().take_while(|&b| b == b'#').count();
-    if (1..=6).contains(&hashes)
-        && line[hashes..].starts_with(|c: char| c.is_whitespace())
-    {
+    if (1..=6).contains(&hashes) && line[hashes..].starts_with(|c: char| c.is_whitespace()) {
         let inner = line[hashes..].trim();
         let inner = inner.trim_end_matches('#').trim_end();
         let cs = s + hashes + (line[hashes..].len() - line[hashes..].trim_start().len());
@@ -163,7 +161,11 @@ fn classify_line(text: &str, range: Range<usize>) -> Line {
 
 fn is_rule(line: &str) -> bool {
     let c: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
-    c.len() >= 3 && (c.iter().all(|&x| x == '-') || c.iter().all(|&x| x == '*') || c.iter().all(|&x| x == '_') || c.iter().all(|&x| x == '='))
+    c.len() >= 3
+        && (c.iter().all(|&x| x == '-')
+            || c.iter().all(|&x| x == '*')
+            || c.iter().all(|&x| x == '_')
+            || c.iter().all(|&x| x == '='))
 }
 
 /// Length of a list marker and its following space: `-`, `*`, `+`, `•` and similar bullets,
@@ -179,7 +181,24 @@ fn list_marker_len(line: &str) -> Option<usize> {
             None
         }
     };
-    if matches!(first, '-' | '*' | '+' | '•' | '·' | '▪' | '◦' | '‣' | '–' | '—' | '●' | '○' | '■' | '□' | '➢' | '→') {
+    if matches!(
+        first,
+        '-' | '*'
+            | '+'
+            | '•'
+            | '·'
+            | '▪'
+            | '◦'
+            | '‣'
+            | '–'
+            | '—'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '➢'
+            | '→'
+    ) {
         // "**bold**" is emphasis, not a bullet.
         if first == '*' && line[1..].starts_with('*') {
             return None;
@@ -232,7 +251,9 @@ fn ends_sentence(s: &str) -> bool {
 }
 
 fn starts_lower(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == '(')
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == '(')
 }
 
 fn blocks(text: &str, start: usize) -> Vec<Block> {
@@ -356,7 +377,8 @@ fn markdown_boundaries(block: &str) -> Vec<usize> {
                 let mut end = m.len() + close + m.len();
                 // Punctuation right after the closing marker stays with the lead-in.
                 while let Some(c) = block[end..].chars().next() {
-                    if matches!(c, ':' | '.' | '-' | '–' | '—') && end + c.len_utf8() <= block.len() {
+                    if matches!(c, ':' | '.' | '-' | '–' | '—') && end + c.len_utf8() <= block.len()
+                    {
                         end += c.len_utf8();
                     } else {
                         break;
@@ -413,7 +435,13 @@ fn split_block(text: &str, block: &Block, opts: &SplitOptions, out: &mut Vec<Sen
     let _ = block.item;
 }
 
-fn push(text: &str, range: Range<usize>, heading: bool, opts: &SplitOptions, out: &mut Vec<Sentence>) {
+fn push(
+    text: &str,
+    range: Range<usize>,
+    heading: bool,
+    opts: &SplitOptions,
+    out: &mut Vec<Sentence>,
+) {
     let raw = &text[range.clone()];
     let lead = raw.len() - raw.trim_start().len();
     let span = range.start + lead..range.start + raw.trim_end().len();
@@ -436,7 +464,9 @@ fn push(text: &str, range: Range<usize>, heading: bool, opts: &SplitOptions, out
                 }
             }
             if end <= start {
-                end = span.end.min(start + text[start..].chars().next().map_or(1, char::len_utf8));
+                end = span
+                    .end
+                    .min(start + text[start..].chars().next().map_or(1, char::len_utf8));
             }
             push_clean(text, start..end, heading, out);
             start = end + text[end..span.end].len() - text[end..span.end].trim_start().len();
@@ -567,7 +597,13 @@ mod tests {
         let s = "**What do we collect?**  \nWe collect names.\n\n**Cookies.** We use cookies. **Note:** read this.";
         assert_eq!(
             texts(s),
-            ["What do we collect?", "We collect names.", "Cookies.", "We use cookies.", "Note: read this."]
+            [
+                "What do we collect?",
+                "We collect names.",
+                "Cookies.",
+                "We use cookies.",
+                "Note: read this."
+            ]
         );
         let h = split(s, 0, &SplitOptions::default());
         assert!(h[0].heading);
@@ -579,15 +615,25 @@ mod tests {
         let s = "Read the [cookie policy](https://example.com/c.html). Then stop.";
         let v = split(s, 0, &SplitOptions::default());
         assert_eq!(v[0].text, "Read the cookie policy.");
-        assert_eq!(&s[v[0].span.clone()], "Read the [cookie policy](https://example.com/c.html).");
+        assert_eq!(
+            &s[v[0].span.clone()],
+            "Read the [cookie policy](https://example.com/c.html)."
+        );
         assert_eq!(&s[v[1].span.clone()], "Then stop.");
     }
 
     #[test]
     fn wrapped_lines_join_but_line_per_paragraph_does_not() {
         assert_eq!(
-            texts("We collect your\nname and address. Then\nwe stop.\nData storage\nWe store data."),
-            ["We collect your name and address.", "Then we stop.", "Data storage", "We store data."]
+            texts(
+                "We collect your\nname and address. Then\nwe stop.\nData storage\nWe store data."
+            ),
+            [
+                "We collect your name and address.",
+                "Then we stop.",
+                "Data storage",
+                "We store data."
+            ]
         );
     }
 
@@ -603,7 +649,13 @@ mod tests {
     #[test]
     fn giant_sentence_is_cut() {
         let s = "word ".repeat(3000);
-        let v = split(&s, 0, &SplitOptions { max_sentence_bytes: 1000 });
+        let v = split(
+            &s,
+            0,
+            &SplitOptions {
+                max_sentence_bytes: 1000,
+            },
+        );
         assert!(v.len() >= 15);
         assert!(v.iter().all(|x| x.span.len() <= 1000));
     }
@@ -615,6 +667,9 @@ mod tests {
 
     #[test]
     fn single_initials_and_enumerators() {
-        assert_eq!(texts("Contact J. Smith today. Done."), ["Contact J. Smith today.", "Done."]);
+        assert_eq!(
+            texts("Contact J. Smith today. Done."),
+            ["Contact J. Smith today.", "Done."]
+        );
     }
 }

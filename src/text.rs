@@ -96,7 +96,10 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<Input> {
         match std::fs::metadata(p) {
             Err(e) => out.push(Input::Failed(p.clone(), describe_io(&e))),
             Ok(m) if m.is_dir() => {
-                for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+                for entry in walkdir::WalkDir::new(p)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                {
                     match entry {
                         Err(e) => {
                             let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
@@ -136,7 +139,9 @@ fn has_policy_extension(p: &Path) -> bool {
 fn describe_io(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory (a broken symlink?)".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied: check the file's permissions".into(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied: check the file's permissions".into()
+        }
         _ => e.to_string(),
     }
 }
@@ -147,7 +152,11 @@ pub fn read_document(path: &Path, opts: &ReadOptions) -> Result<Document> {
         let mut b = Vec::new();
         std::io::stdin()
             .lock()
-            .take(if opts.max_file_bytes > 0 { opts.max_file_bytes + 1 } else { u64::MAX })
+            .take(if opts.max_file_bytes > 0 {
+                opts.max_file_bytes + 1
+            } else {
+                u64::MAX
+            })
             .read_to_end(&mut b)
             .map_err(|e| Error::io(path, e))?;
         b
@@ -215,7 +224,11 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
         .unwrap_or_default();
     let looks_html = matches!(ext.as_str(), "html" | "htm" | "xhtml")
         || (path.as_os_str() == "-" && {
-            let head = raw.trim_start().get(..200).unwrap_or(raw.trim_start()).to_ascii_lowercase();
+            let head = raw
+                .trim_start()
+                .get(..200)
+                .unwrap_or(raw.trim_start())
+                .to_ascii_lowercase();
             head.starts_with("<!doctype html") || head.starts_with("<html")
         });
     let (text, format) = if looks_html {
@@ -386,10 +399,44 @@ const SKIP: &[&str] = &[
     "input", "textarea", "object", "canvas",
 ];
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "aside", "header", "footer", "main", "table", "tr", "td", "th",
-    "blockquote", "pre", "hr", "address", "figure", "figcaption", "form", "fieldset", "details",
-    "summary", "caption", "body", "html",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "main",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "hr",
+    "address",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+    "caption",
+    "body",
+    "html",
 ];
 
 #[cfg(test)]
@@ -402,9 +449,17 @@ mod tests {
         let (a, end) = parse_header(t).unwrap();
         assert_eq!(a.domain, "wowza.com");
         assert_eq!(a.date, "2014-12-16");
-        assert_eq!(a.url.as_deref(), Some("https://web.archive.org/web/2014/http://x/privacy"));
+        assert_eq!(
+            a.url.as_deref(),
+            Some("https://web.archive.org/web/2014/http://x/privacy")
+        );
         assert!(t[end..].trim_start().starts_with("# Privacy"));
-        let d = document_from_bytes(Path::new("000_x.txt"), t.as_bytes(), &ReadOptions::default()).unwrap();
+        let d = document_from_bytes(
+            Path::new("000_x.txt"),
+            t.as_bytes(),
+            &ReadOptions::default(),
+        )
+        .unwrap();
         assert_eq!(d.company, "wowza.com");
         assert_eq!(d.format, Format::Markdown);
         assert!(parse_header("# Just a policy\n").is_none());
@@ -416,12 +471,20 @@ mod tests {
                  <h1>Privacy</h1><p>We collect <b>data</b>.<br>Second line.</p><ul><li>one</li><li>two</li></ul>\
                  <script>alert(1)</script><p>End &amp; more</p></body></html>";
         let t = html_to_text(h);
-        assert_eq!(t, "## Privacy\nWe collect data.\nSecond line.\n- one\n- two\nEnd & more\n");
+        assert_eq!(
+            t,
+            "## Privacy\nWe collect data.\nSecond line.\n- one\n- two\nEnd & more\n"
+        );
     }
 
     #[test]
     fn invalid_utf8_is_decoded_with_warning() {
-        let d = document_from_bytes(Path::new("x.txt"), b"Caf\xe9 policy text.", &ReadOptions::default()).unwrap();
+        let d = document_from_bytes(
+            Path::new("x.txt"),
+            b"Caf\xe9 policy text.",
+            &ReadOptions::default(),
+        )
+        .unwrap();
         assert_eq!(d.text, "Café policy text.");
         assert_eq!(d.warnings.len(), 1);
         assert_eq!(d.company, "x");

@@ -24,21 +24,35 @@ fn help_is_golden() {
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
             std::fs::write(&golden, &out).unwrap();
         }
-        let want = std::fs::read_to_string(&golden).expect("golden file (run with UPDATE_GOLDEN=1 to create)");
-        assert_eq!(out, want, "`classify {}` changed; rerun with UPDATE_GOLDEN=1 if intended", args.join(" "));
+        let want = std::fs::read_to_string(&golden)
+            .expect("golden file (run with UPDATE_GOLDEN=1 to create)");
+        assert_eq!(
+            out,
+            want,
+            "`classify {}` changed; rerun with UPDATE_GOLDEN=1 if intended",
+            args.join(" ")
+        );
     }
 }
 
 #[test]
 fn predict_with_shipped_model_works_without_model_flag() {
-    let out = stdout_of(classify().args(["predict", "--format", "csv"]).arg(example()));
+    let out = stdout_of(
+        classify()
+            .args(["predict", "--format", "csv"])
+            .arg(example()),
+    );
     let (header, rows) = parse_csv(&out);
     let mut want = vec!["company", "file", "sentence", "text", "labels"];
     want.extend(OPP115);
     assert_eq!(header, want);
     assert!(rows.len() >= 30, "{} sentences", rows.len());
     assert!(rows.iter().all(|r| r[0] == "lanternfish-privacy"));
-    let find = |needle: &str| rows.iter().find(|r| r[3].contains(needle)).unwrap_or_else(|| panic!("no sentence with {needle}"));
+    let find = |needle: &str| {
+        rows.iter()
+            .find(|r| r[3].contains(needle))
+            .unwrap_or_else(|| panic!("no sentence with {needle}"))
+    };
     assert!(find("Do Not Track signals")[4].contains("Do Not Track"));
     assert!(find("deleted after 90 days")[4].contains("Data Retention"));
     assert!(find("encrypted with TLS")[4].contains("Data Security"));
@@ -57,11 +71,21 @@ fn predict_with_shipped_model_works_without_model_flag() {
 fn predict_jsonl_json_and_table_agree() {
     let jsonl = stdout_of(classify().args(["predict", "-f", "jsonl"]).arg(example()));
     let json = stdout_of(classify().args(["predict", "-f", "json"]).arg(example()));
-    let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let arr: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
     assert_eq!(lines, arr);
     for (i, v) in lines.iter().enumerate() {
-        for key in ["company", "file", "sentence", "text", "labels", "probabilities"] {
+        for key in [
+            "company",
+            "file",
+            "sentence",
+            "text",
+            "labels",
+            "probabilities",
+        ] {
             assert!(v.get(key).is_some(), "missing {key}");
         }
         assert_eq!(v["sentence"], i);
@@ -86,16 +110,31 @@ fn predict_reads_stdin_and_company_flag() {
 
 #[test]
 fn predict_explain_lists_contributing_terms() {
-    let out = stdout_of(classify().args(["predict", "-f", "jsonl", "--explain", "-"]).write_stdin(
-        "Our website does not respond to Do Not Track signals.",
-    ));
+    let out = stdout_of(
+        classify()
+            .args(["predict", "-f", "jsonl", "--explain", "-"])
+            .write_stdin("Our website does not respond to Do Not Track signals."),
+    );
     let v: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
-    let terms = v["explanations"]["Do Not Track"].as_array().expect("explanation for the predicted label");
+    let terms = v["explanations"]["Do Not Track"]
+        .as_array()
+        .expect("explanation for the predicted label");
     assert!(!terms.is_empty() && terms.len() <= 5);
-    let c: Vec<f64> = terms.iter().map(|t| t["contribution"].as_f64().unwrap()).collect();
-    assert!(c.iter().all(|&x| x > 0.0) && c.windows(2).all(|w| w[0] >= w[1]), "{c:?}");
+    let c: Vec<f64> = terms
+        .iter()
+        .map(|t| t["contribution"].as_f64().unwrap())
+        .collect();
+    assert!(
+        c.iter().all(|&x| x > 0.0) && c.windows(2).all(|w| w[0] >= w[1]),
+        "{c:?}"
+    );
     let words: Vec<&str> = terms.iter().map(|t| t["term"].as_str().unwrap()).collect();
-    assert!(words.iter().all(|w| "our website does not respond to do not track signals".contains(w)), "{words:?}");
+    assert!(
+        words
+            .iter()
+            .all(|w| "our website does not respond to do not track signals".contains(w)),
+        "{words:?}"
+    );
 }
 
 #[test]
@@ -111,7 +150,14 @@ fn html_input_drops_scripts_and_splits_blocks() {
     let out = stdout_of(classify().args(["predict", "-f", "csv"]).arg(&p));
     let (_, rows) = parse_csv(&out);
     let texts: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
-    assert_eq!(texts, ["Privacy", "We collect your e-mail address.", "We keep it for two years."]);
+    assert_eq!(
+        texts,
+        [
+            "Privacy",
+            "We collect your e-mail address.",
+            "We keep it for two years."
+        ]
+    );
 }
 
 #[test]
@@ -120,19 +166,51 @@ fn train_is_deterministic_and_model_round_trips() {
     let data = tiny_training_csv(dir.path());
     let (a, b) = (dir.path().join("a.model"), dir.path().join("b.model"));
     for m in [&a, &b] {
-        stdout_of(classify().args(["train", "--min-df", "1", "--data"]).arg(&data).arg("--model").arg(m));
+        stdout_of(
+            classify()
+                .args(["train", "--min-df", "1", "--data"])
+                .arg(&data)
+                .arg("--model")
+                .arg(m),
+        );
     }
     let (ba, bb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
-    assert_eq!(ba, bb, "same data and seed must give a byte-identical model");
+    assert_eq!(
+        ba, bb,
+        "same data and seed must give a byte-identical model"
+    );
     let model = policy_classifier::Model::load(&a).unwrap();
-    assert_eq!(model.labels, ["First Party Collection/Use", "Third Party Sharing/Collection", "Data Retention"]);
+    assert_eq!(
+        model.labels,
+        [
+            "First Party Collection/Use",
+            "Third Party Sharing/Collection",
+            "Data Retention"
+        ]
+    );
     assert_eq!(model.to_bytes().unwrap(), ba);
     // The trained model predicts through the CLI.
-    let out = stdout_of(classify().args(["predict", "-f", "csv", "--model"]).arg(&a).arg("-").write_stdin("We keep invoices for seven years."));
+    let out = stdout_of(
+        classify()
+            .args(["predict", "-f", "csv", "--model"])
+            .arg(&a)
+            .arg("-")
+            .write_stdin("We keep invoices for seven years."),
+    );
     let (header, rows) = parse_csv(&out);
-    assert_eq!(&header[5..], ["First Party Collection/Use", "Third Party Sharing/Collection", "Data Retention"]);
+    assert_eq!(
+        &header[5..],
+        [
+            "First Party Collection/Use",
+            "Third Party Sharing/Collection",
+            "Data Retention"
+        ]
+    );
     let p: Vec<f64> = rows[0][5..].iter().map(|x| x.parse().unwrap()).collect();
-    assert!(p[2] > p[0] && p[2] > p[1], "Data Retention should be the most likely: {p:?}");
+    assert!(
+        p[2] > p[0] && p[2] > p[1],
+        "Data Retention should be the most likely: {p:?}"
+    );
 }
 
 fn train_opp115(shared: &Path, out: &Path) {
@@ -154,7 +232,11 @@ fn opp115_train_evaluate_predict_report_seeds() {
     let m = policy_classifier::Model::load(&model).unwrap();
     assert_eq!(m.labels, OPP115);
     assert_eq!(m.training.rows, 8407);
-    assert!(m.cv.as_ref().unwrap().scores.micro_f1 > 0.5, "cv micro-F1 {:?}", m.cv.as_ref().map(|c| c.scores.micro_f1));
+    assert!(
+        m.cv.as_ref().unwrap().scores.micro_f1 > 0.5,
+        "cv micro-F1 {:?}",
+        m.cv.as_ref().map(|c| c.scores.micro_f1)
+    );
 
     // evaluate: JSON metrics at three levels and the predictions file, column by column
     let preds = dir.path().join("pred.csv");
@@ -188,42 +270,95 @@ fn opp115_train_evaluate_predict_report_seeds() {
 
     // predict the five seeds: the header line is metadata, the company is the domain
     let seeds = shared.join("seeds");
-    let out = stdout_of(classify().args(["predict", "-f", "csv", "--model"]).arg(&model).arg(&seeds));
+    let out = stdout_of(
+        classify()
+            .args(["predict", "-f", "csv", "--model"])
+            .arg(&model)
+            .arg(&seeds),
+    );
     let (_, rows) = parse_csv(&out);
     let mut companies: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     companies.sort();
     companies.dedup();
     assert_eq!(companies, SEED_COMPANIES);
-    assert!(rows.iter().all(|r| !r[3].contains("The following text is extracted")));
-    assert!(rows.iter().filter(|r| r[4].contains("First Party Collection/Use")).count() >= 10);
+    assert!(rows
+        .iter()
+        .all(|r| !r[3].contains("The following text is extracted")));
+    assert!(
+        rows.iter()
+            .filter(|r| r[4].contains("First Party Collection/Use"))
+            .count()
+            >= 10
+    );
 
     // report: every file accounted for, coverage has exactly the five companies
     let rep = dir.path().join("report");
-    let out = stdout_of(classify().args(["report", "--model"]).arg(&model).arg("--out").arg(&rep).arg(&seeds));
+    let out = stdout_of(
+        classify()
+            .args(["report", "--model"])
+            .arg(&model)
+            .arg("--out")
+            .arg(&rep)
+            .arg(&seeds),
+    );
     for c in SEED_COMPANIES {
         assert!(out.contains(c), "{c} missing from printed coverage");
     }
-    for f in ["coverage.csv", "coverage.parquet", "sentences.parquet", "summary.md", "files.csv"] {
+    for f in [
+        "coverage.csv",
+        "coverage.parquet",
+        "sentences.parquet",
+        "summary.md",
+        "files.csv",
+    ] {
         assert!(rep.join(f).is_file(), "{f} not written");
     }
     let (header, rows) = read_csv(&rep.join("coverage.csv"));
-    assert_eq!(header, ["company", "label", "sentences", "share", "max_probability", "mean_probability", "covered"]);
+    assert_eq!(
+        header,
+        [
+            "company",
+            "label",
+            "sentences",
+            "share",
+            "max_probability",
+            "mean_probability",
+            "covered"
+        ]
+    );
     let mut cos: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     cos.dedup();
     assert_eq!(cos, SEED_COMPANIES);
     assert_eq!(rows.len(), 50);
-    let fp: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "First Party Collection/Use").collect();
-    assert!(fp.iter().all(|r| r[6] == "true"), "every seed states first-party collection");
+    let fp: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r[1] == "First Party Collection/Use")
+        .collect();
+    assert!(
+        fp.iter().all(|r| r[6] == "true"),
+        "every seed states first-party collection"
+    );
     let (_, files) = read_csv(&rep.join("files.csv"));
     assert_eq!(files.len(), 5);
     assert!(files.iter().all(|f| f[2] == "tagged"));
     // Parquet files load with polars and agree with the CSV.
     use polars::prelude::*;
-    let cov = ParquetReader::new(std::fs::File::open(rep.join("coverage.parquet")).unwrap()).finish().unwrap();
+    let cov = ParquetReader::new(std::fs::File::open(rep.join("coverage.parquet")).unwrap())
+        .finish()
+        .unwrap();
     assert_eq!(cov.height(), 50);
-    let sent = ParquetReader::new(std::fs::File::open(rep.join("sentences.parquet")).unwrap()).finish().unwrap();
-    let names: Vec<String> = sent.get_column_names().iter().map(|s| s.to_string()).collect();
-    assert_eq!(&names[..8], ["company", "file", "sentence", "start", "end", "heading", "text", "labels"]);
+    let sent = ParquetReader::new(std::fs::File::open(rep.join("sentences.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    let names: Vec<String> = sent
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        &names[..8],
+        ["company", "file", "sentence", "start", "end", "heading", "text", "labels"]
+    );
     assert_eq!(&names[8..], OPP115);
     let summary = std::fs::read_to_string(rep.join("summary.md")).unwrap();
     assert!(summary.contains("5 files: 5 tagged, 0 skipped, 0 failed"));
@@ -237,15 +372,27 @@ fn report_spans_point_back_to_source() {
     let seed = shared.join("seeds/000_ffadb58f9407ec41.txt");
     stdout_of(classify().args(["report", "--out"]).arg(&rep).arg(&seed));
     use polars::prelude::*;
-    let df = ParquetReader::new(std::fs::File::open(rep.join("sentences.parquet")).unwrap()).finish().unwrap();
+    let df = ParquetReader::new(std::fs::File::open(rep.join("sentences.parquet")).unwrap())
+        .finish()
+        .unwrap();
     let src = std::fs::read_to_string(&seed).unwrap();
     let start = df.column("start").unwrap().u64().unwrap().clone();
     let end = df.column("end").unwrap().u64().unwrap().clone();
     let text = df.column("text").unwrap().str().unwrap().clone();
     for i in 0..df.height() {
         let (s, e) = (start.get(i).unwrap() as usize, end.get(i).unwrap() as usize);
-        let words_src: Vec<String> = src[s..e].split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(String::from).collect();
-        let words_txt: Vec<String> = text.get(i).unwrap().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(String::from).collect();
+        let words_src: Vec<String> = src[s..e]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect();
+        let words_txt: Vec<String> = text
+            .get(i)
+            .unwrap()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect();
         // The cleaned text drops link targets only, so its words appear in order in the span.
         let mut it = words_src.iter();
         for w in &words_txt {

@@ -10,9 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 fn corpus() -> (LabelledData, Vec<Vec<String>>) {
     let path = repo().join("datasets/corpus.csv");
-    let data = LabelledData::read_all(&[path.clone()]).expect("corpus loads");
+    let data = LabelledData::read_all(std::slice::from_ref(&path)).expect("corpus loads");
     let (header, rows) = read_csv(&path);
-    assert_eq!(header, ["text", "labels", "company", "policy_id", "segment_id"]);
+    assert_eq!(
+        header,
+        ["text", "labels", "company", "policy_id", "segment_id"]
+    );
     (data, rows)
 }
 
@@ -38,7 +41,10 @@ fn size_and_coverage_of_categories_and_organisations() {
     let orgs: BTreeSet<&str> = data.company.iter().map(String::as_str).collect();
     assert!(orgs.len() >= 60, "{} organisations", orgs.len());
     let unlabelled = data.labels.iter().filter(|l| l.is_empty()).count() as f64 / data.len() as f64;
-    assert!((0.15..0.40).contains(&unlabelled), "share without label {unlabelled:.2}");
+    assert!(
+        (0.15..0.40).contains(&unlabelled),
+        "share without label {unlabelled:.2}"
+    );
     let multi = data.labels.iter().filter(|l| l.len() > 1).count();
     assert!(multi >= 200, "{multi} multi-label sentences");
 }
@@ -54,8 +60,12 @@ fn no_duplicates_and_every_organisation_has_one_policy_id() {
     for r in &rows {
         assert!(!r[2].is_empty(), "row without company: {}", r[0]);
         assert!(!r[3].is_empty(), "row without policy_id: {}", r[0]);
-        r[4].parse::<u32>().unwrap_or_else(|_| panic!("segment_id not a number: {:?}", r[4]));
-        org_policy.entry(r[2].as_str()).or_default().insert(r[3].as_str());
+        r[4].parse::<u32>()
+            .unwrap_or_else(|_| panic!("segment_id not a number: {:?}", r[4]));
+        org_policy
+            .entry(r[2].as_str())
+            .or_default()
+            .insert(r[3].as_str());
     }
     for (org, ids) in &org_policy {
         assert_eq!(ids.len(), 1, "{org} has policy ids {ids:?}");
@@ -71,6 +81,12 @@ fn shipped_model_was_trained_on_this_corpus() {
     assert!(src[0].path.ends_with("datasets/corpus.csv"));
     let bytes = std::fs::read(repo().join("datasets/corpus.csv")).unwrap();
     use sha2::Digest;
-    let sha: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(src[0].sha256, sha, "models/default.model is stale: retrain with `cargo run --release -- train`");
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        src[0].sha256, sha,
+        "models/default.model is stale: retrain with `cargo run --release -- train`"
+    );
 }

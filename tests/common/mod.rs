@@ -46,7 +46,12 @@ pub fn stdout_of(cmd: &mut Command) -> String {
 /// Parses CSV text into (header, rows).
 pub fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_reader(text.as_bytes());
-    let header = r.headers().expect("header").iter().map(String::from).collect();
+    let header = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
     let rows = r
         .records()
         .map(|x| x.expect("record").iter().map(String::from).collect())
@@ -64,15 +69,36 @@ pub fn tiny_training_csv(dir: &Path) -> PathBuf {
     let p = dir.join("tiny.csv");
     let mut s = String::from("text,labels,policy_id\n");
     let rows = [
-        ("We collect your name and e-mail address when you sign up.", "First Party Collection/Use"),
-        ("We use your address to deliver orders.", "First Party Collection/Use"),
-        ("We record the pages you visit to improve the site.", "First Party Collection/Use"),
-        ("We share your address with the courier.", "Third Party Sharing/Collection"),
-        ("Advertising partners may collect data about your visits.", "Third Party Sharing/Collection"),
-        ("We may disclose data when a court order requires it.", "Third Party Sharing/Collection"),
+        (
+            "We collect your name and e-mail address when you sign up.",
+            "First Party Collection/Use",
+        ),
+        (
+            "We use your address to deliver orders.",
+            "First Party Collection/Use",
+        ),
+        (
+            "We record the pages you visit to improve the site.",
+            "First Party Collection/Use",
+        ),
+        (
+            "We share your address with the courier.",
+            "Third Party Sharing/Collection",
+        ),
+        (
+            "Advertising partners may collect data about your visits.",
+            "Third Party Sharing/Collection",
+        ),
+        (
+            "We may disclose data when a court order requires it.",
+            "Third Party Sharing/Collection",
+        ),
         ("We keep invoices for seven years.", "Data Retention"),
         ("Logs are deleted after ninety days.", "Data Retention"),
-        ("We keep your data while your account is open.", "Data Retention"),
+        (
+            "We keep your data while your account is open.",
+            "Data Retention",
+        ),
         ("Contact us with questions.", ""),
         ("Welcome to our site.", ""),
         ("Read this notice carefully.", ""),
@@ -85,4 +111,10 @@ pub fn tiny_training_csv(dir: &Path) -> PathBuf {
 }
 
 /// The five seed companies.
-pub const SEED_COMPANIES: [&str; 5] = ["asterisk.org", "ekomi.com", "wowza.com", "wso2.com", "zabbix.com"];
+pub const SEED_COMPANIES: [&str; 5] = [
+    "asterisk.org",
+    "ekomi.com",
+    "wowza.com",
+    "wso2.com",
+    "zabbix.com",
+];

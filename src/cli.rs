@@ -23,6 +23,9 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Tag many policies and write per-company coverage tables.
     Report(ReportArgs),
+    /// Convert a labelled corpus release into training CSV (`classify import opp115 DIR`).
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -63,6 +66,13 @@ pub struct TrainArgs {
     /// Where to write the model [default: models/default.model]
     #[arg(long, short = 'm', value_name = "PATH")]
     pub model: Option<PathBuf>,
+    #[command(flatten)]
+    pub params: TrainOptions,
+}
+
+/// Training parameters shared by `train` and `evaluate --cv`.
+#[derive(Debug, Args)]
+pub struct TrainOptions {
     /// Seed for the cross-validation folds
     #[arg(long, default_value_t = TrainParams::default().seed)]
     pub seed: u64,
@@ -139,6 +149,12 @@ pub struct EvaluateArgs {
     /// Output format
     #[arg(long, short = 'f', value_enum, default_value_t = EvalFormat::Table)]
     pub format: EvalFormat,
+    /// Instead of scoring a model, run grouped K-fold cross-validation on the data (rows of
+    /// one policy_id stay in one fold); prints the mean and spread of every metric
+    #[arg(long, value_name = "K", conflicts_with_all = ["model", "predictions"])]
+    pub cv: Option<usize>,
+    #[command(flatten)]
+    pub params: TrainOptions,
 }
 
 #[derive(Debug, Args)]
@@ -156,7 +172,7 @@ pub struct ReportArgs {
     pub inputs: Vec<PathBuf>,
 }
 
-impl TrainArgs {
+impl TrainOptions {
     /// The (unchecked) training parameters these arguments describe.
     pub fn params(&self) -> TrainParams {
         let mut p = TrainParams {
@@ -187,4 +203,32 @@ impl InputOptions {
             },
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Read the OPP-115 v1.0 release (sanitized_policies/ and annotations/) and write labelled
+    /// rows by the majority rule (a label needs at least 2 distinct annotators)
+    Opp115(ImportOpp115Args),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportLevel {
+    /// One row per sentence (labels from overlapping highlighted spans)
+    Sentence,
+    /// One row per segment (paragraph)
+    Segment,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOpp115Args {
+    /// The release folder holding sanitized_policies/ and annotations/
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output CSV file
+    #[arg(long, short = 'o', value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Row unit
+    #[arg(long, value_enum, default_value_t = ImportLevel::Sentence)]
+    pub level: ImportLevel,
 }

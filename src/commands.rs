@@ -1,6 +1,8 @@
 //! One function per subcommand: load, call the library, hand results to `output`.
 
-use crate::cli::{Cli, Command, EvaluateArgs, PredictArgs, ReportArgs, TrainArgs};
+use crate::cli::{
+    Cli, Command, EvaluateArgs, ImportCommand, ImportLevel, PredictArgs, ReportArgs, TrainArgs,
+};
 use crate::output;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -47,6 +49,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Predict(a) => predict(a),
         Command::Evaluate(a) => evaluate(a),
         Command::Report(a) => report(a),
+        Command::Import(ImportCommand::Opp115(a)) => {
+            let level = match a.level {
+                ImportLevel::Sentence => policy_classifier::import::Level::Sentence,
+                ImportLevel::Segment => policy_classifier::import::Level::Segment,
+            };
+            let rep = policy_classifier::import::import_opp115(&a.dir, level)?;
+            for w in &rep.warnings {
+                eprintln!("classify: warning: {w}");
+            }
+            policy_classifier::import::write_csv(&rep.rows, level, &a.out)?;
+            println!(
+                "{} policies, {} rows → {}",
+                rep.policies,
+                rep.rows.len(),
+                a.out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "classify", &mut std::io::stdout());
@@ -66,7 +86,7 @@ fn spinner(msg: &str) -> ProgressBar {
 }
 
 fn train(a: TrainArgs) -> Result<ExitCode> {
-    let params = a.params().check()?;
+    let params = a.params.params().check()?;
     let data_paths = if a.data.is_empty() {
         vec![repo_path("datasets/corpus.csv")]
     } else {
@@ -94,7 +114,7 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
     })?;
     pb.finish_and_clear();
     model.save(&out)?;
-    output::print_train_summary(&model, &out, t0.elapsed());
+    output::print_train_summary(&model, &out, t0.elapsed())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -137,11 +157,31 @@ fn exit_for(failed: usize) -> ExitCode {
 }
 
 fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
-    let model = load_model(a.model.model.as_deref())?;
     let data = LabelledData::read_all(&a.data)?;
     if data.is_empty() {
         anyhow::bail!("{}: no data rows to evaluate", a.data[0].display());
     }
+    if let Some(k) = a.cv {
+        data.check_typos()?;
+        let params = a.params.params().check()?;
+        let pb = spinner("cross-validating");
+        let report = policy_classifier::cv::cross_validate(
+            &data,
+            &params,
+            k,
+            a.params.seed,
+            &|f, k, stage| {
+                pb.set_message(match stage {
+                    TrainStage::Fold(i, n) => format!("fold {f}/{k}: tuning thresholds {i}/{n}"),
+                    TrainStage::Final => format!("fold {f}/{k}: training"),
+                })
+            },
+        )?;
+        pb.finish_and_clear();
+        output::print_cv(&report, a.format)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let model = load_model(a.model.model.as_deref())?;
     data.check_labels(&model.labels)?;
     let nl = model.labels.len();
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
@@ -190,6 +230,6 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
     pb.finish_and_clear();
     let failed = report_problems(&outcomes);
     let summary = report::write_report(&model, &outcomes, &a.out)?;
-    output::print_coverage(&model, &summary);
+    output::print_coverage(&model, &summary)?;
     Ok(exit_for(failed))
 }

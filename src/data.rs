@@ -64,6 +64,19 @@ impl LabelledData {
         !self.is_empty() && self.policy_id.iter().all(Option::is_some)
     }
 
+    /// The rows at `idx`, in that order (provenance is kept as it is).
+    pub fn subset(&self, idx: &[usize]) -> LabelledData {
+        LabelledData {
+            texts: idx.iter().map(|&i| self.texts[i].clone()).collect(),
+            labels: idx.iter().map(|&i| self.labels[i].clone()).collect(),
+            company: idx.iter().map(|&i| self.company[i].clone()).collect(),
+            group: idx.iter().map(|&i| self.group[i].clone()).collect(),
+            policy_id: idx.iter().map(|&i| self.policy_id[i].clone()).collect(),
+            segment_id: idx.iter().map(|&i| self.segment_id[i].clone()).collect(),
+            sources: self.sources.clone(),
+        }
+    }
+
     /// Reads and appends one CSV file.
     pub fn read_csv(&mut self, path: &Path) -> Result<()> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;

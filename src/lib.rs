@@ -9,10 +9,12 @@
 
 #![warn(missing_docs)]
 
+pub mod cv;
 pub mod data;
 pub mod error;
 pub mod evaluate;
 pub mod features;
+pub mod import;
 pub mod io;
 pub mod labels;
 pub mod model;

@@ -27,20 +27,23 @@ fn new_table() -> Table {
     t
 }
 
-pub fn print_train_summary(model: &Model, path: &Path, took: Duration) {
-    println!(
+pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "trained on {} rows, {} labels, {} features in {:.1} s → {}",
         model.training.rows,
         model.labels.len(),
         model.vectoriser.len(),
         took.as_secs_f64(),
         path.display()
-    );
+    )?;
     if let Some(cv) = &model.cv {
-        println!(
+        writeln!(
+            out,
             "{}-fold grouped CV (out-of-fold, sentence level): micro-F1 {:.3}, macro-F1 {:.3}",
             cv.folds, cv.scores.micro_f1, cv.scores.macro_f1
-        );
+        )?;
     }
     let mut t = new_table();
     t.set_header(vec!["label", "rows", "threshold", "cv F1"]);
@@ -57,7 +60,8 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) {
             f1,
         ]);
     }
-    println!("{t}");
+    writeln!(out, "{t}")?;
+    Ok(())
 }
 
 fn probs_json(model: &Model, probs: &[f32]) -> serde_json::Map<String, serde_json::Value> {
@@ -266,22 +270,24 @@ fn scores_table(title: &str, s: &Scores) -> String {
 }
 
 pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     match format {
-        EvalFormat::Json => println!("{}", serde_json::to_string_pretty(e)?),
+        EvalFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(e)?)?,
         EvalFormat::Table => {
-            print!("{}", scores_table("sentence", &e.sentence));
+            write!(out, "{}", scores_table("sentence", &e.sentence))?;
             if let Some(s) = &e.segment {
-                print!("\n{}", scores_table("segment", s));
+                write!(out, "\n{}", scores_table("segment", s))?;
             }
             if let Some(s) = &e.document {
-                print!("\n{}", scores_table("document", s));
+                write!(out, "\n{}", scores_table("document", s))?;
             }
         }
     }
     Ok(())
 }
 
-pub fn print_coverage(model: &Model, summary: &ReportSummary) {
+pub fn print_coverage(model: &Model, summary: &ReportSummary) -> Result<()> {
+    let mut out = std::io::stdout().lock();
     let mut t = new_table();
     let mut header = vec!["company".to_string(), "sentences".into()];
     header.extend(model.labels.iter().cloned());
@@ -309,13 +315,70 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary) {
         }));
         t.add_row(row);
     }
-    println!("{t}");
+    writeln!(out, "{t}")?;
     let count = |s: &str| summary.files.iter().filter(|f| f.status == s).count();
-    println!(
+    writeln!(
+        out,
         "{} inputs: {} tagged, {} skipped, {} failed",
         summary.files.len(),
         count("tagged"),
         count("skipped"),
         count("failed")
-    );
+    )?;
+    Ok(())
+}
+
+fn spread_table(title: &str, s: &policy_classifier::cv::LevelSpread) -> String {
+    let pm = |x: &policy_classifier::cv::Spread| format!("{:.3} ± {:.3}", x.mean, x.std);
+    let mut t = new_table();
+    t.set_header(vec!["label", "precision", "recall", "F1", "support"]);
+    for l in &s.per_label {
+        t.add_row(vec![
+            l.label.clone(),
+            pm(&l.precision),
+            pm(&l.recall),
+            pm(&l.f1),
+            l.support.to_string(),
+        ]);
+    }
+    t.add_row(vec![
+        "micro avg".to_string(),
+        pm(&s.micro_precision),
+        pm(&s.micro_recall),
+        pm(&s.micro_f1),
+        String::new(),
+    ]);
+    t.add_row(vec![
+        "macro F1".to_string(),
+        String::new(),
+        String::new(),
+        pm(&s.macro_f1),
+        String::new(),
+    ]);
+    format!(
+        "{title} level: micro-F1 {:.3} ± {:.3}, macro-F1 {:.3} ± {:.3}\n{t}\n",
+        s.micro_f1.mean, s.micro_f1.std, s.macro_f1.mean, s.macro_f1.std
+    )
+}
+
+pub fn print_cv(r: &policy_classifier::cv::CvReport, format: EvalFormat) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        EvalFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(r)?)?,
+        EvalFormat::Table => {
+            writeln!(
+                out,
+                "{}-fold cross-validation grouped by policy (seed {}), mean ± std over folds\n",
+                r.folds, r.seed
+            )?;
+            write!(out, "{}", spread_table("sentence", &r.sentence))?;
+            if let Some(s) = &r.segment {
+                write!(out, "\n{}", spread_table("segment", s))?;
+            }
+            if let Some(s) = &r.document {
+                write!(out, "\n{}", spread_table("document", s))?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -400,3 +400,110 @@ fn report_spans_point_back_to_source() {
         }
     }
 }
+
+#[test]
+fn import_opp115_fixture_then_train_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("seg.csv");
+    let msg = stdout_of(
+        classify()
+            .args(["import", "opp115"])
+            .arg(repo().join("tests/fixtures/opp115"))
+            .arg("--level")
+            .arg("segment")
+            .arg("--out")
+            .arg(&out),
+    );
+    assert!(msg.starts_with("2 policies"), "{msg}");
+    let (header, rows) = read_csv(&out);
+    assert_eq!(
+        header,
+        ["policy_id", "company", "segment_id", "text", "labels"]
+    );
+    assert!(!rows.is_empty());
+    let sent = dir.path().join("sent.csv");
+    stdout_of(
+        classify()
+            .args(["import", "opp115"])
+            .arg(repo().join("tests/fixtures/opp115"))
+            .arg("--out")
+            .arg(&sent),
+    );
+    let (header, _) = read_csv(&sent);
+    assert_eq!(
+        header,
+        [
+            "policy_id",
+            "company",
+            "segment_id",
+            "sentence_index",
+            "text",
+            "labels"
+        ]
+    );
+    // The imported file is valid training input for `classify evaluate`.
+    let out = stdout_of(
+        classify()
+            .args(["evaluate", "-f", "json", "--data"])
+            .arg(&sent),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["document"]["units"] == 2, "{v}");
+}
+
+#[test]
+fn evaluate_cv_reports_mean_and_spread() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tiny_training_csv(dir.path());
+    let out = stdout_of(
+        classify()
+            .args([
+                "evaluate",
+                "-f",
+                "json",
+                "--cv",
+                "2",
+                "--min-df",
+                "1",
+                "--threshold-folds",
+                "0",
+                "--data",
+            ])
+            .arg(&data),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["folds"], 2);
+    assert_eq!(v["per_fold"].as_array().unwrap().len(), 2);
+    let f1 = &v["sentence"]["micro_f1"];
+    let per: Vec<f64> = v["per_fold"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["sentence"]["micro_f1"].as_f64().unwrap())
+        .collect();
+    let mean = per.iter().sum::<f64>() / 2.0;
+    assert!((f1["mean"].as_f64().unwrap() - mean).abs() < 1e-9);
+    assert!((f1["std"].as_f64().unwrap() - (per[0] - per[1]).abs() / 2.0).abs() < 1e-9);
+    assert!(
+        v["document"].is_object(),
+        "policy_id present → document level"
+    );
+    // Same seed, same result.
+    let again = stdout_of(
+        classify()
+            .args([
+                "evaluate",
+                "-f",
+                "json",
+                "--cv",
+                "2",
+                "--min-df",
+                "1",
+                "--threshold-folds",
+                "0",
+                "--data",
+            ])
+            .arg(&data),
+    );
+    assert_eq!(out, again);
+}

@@ -97,6 +97,9 @@ pub struct TrainOptions {
     /// L-BFGS iteration limit per label
     #[arg(long, value_name = "N", default_value_t = TrainParams::default().max_iterations)]
     pub max_iterations: u64,
+    /// Run linfa-logistic from zero instead of from the sparse solution (slow; same optimum)
+    #[arg(long)]
+    pub no_warm_start: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -181,6 +184,7 @@ impl TrainOptions {
             balance_power: self.balance,
             threshold_folds: self.threshold_folds,
             max_iterations: self.max_iterations,
+            warm_start: !self.no_warm_start,
             ..TrainParams::default()
         };
         p.vectoriser.max_features = self.max_features;

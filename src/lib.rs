@@ -21,6 +21,7 @@ pub mod model;
 pub mod predict;
 pub mod report;
 pub mod sentences;
+pub mod sparse_lr;
 pub mod text;
 
 pub use error::{Error, Result};

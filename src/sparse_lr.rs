@@ -1,0 +1,149 @@
+//! A sparse warm start for `linfa-logistic`.
+//!
+//! linfa-logistic minimises `Σᵢ log(1 + exp(−yᵢ(xᵢ·w + b))) + α/2·‖w‖²` with argmin's L-BFGS
+//! over a dense matrix, and every cost or gradient evaluation multiplies (and packs) the whole
+//! dense matrix. On TF-IDF rows with ~25 non-zeros out of thousands of columns almost all of
+//! that work is on zeros. This module minimises the *same* objective, with the same solver
+//! (argmin's L-BFGS, More–Thuente line search, memory 10), on the sparse rows; the result is
+//! handed to linfa-logistic as `initial_params`, so linfa starts at the optimum, checks the
+//! gradient on the dense matrix and stops after one evaluation (or refines it if needed).
+//! Repeated (oversampled) rows are represented by a row weight, which gives exactly the
+//! objective linfa sees on the duplicated rows.
+
+use crate::features::SparseRow;
+use argmin::core::{CostFunction, Executor, Gradient, State};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+use ndarray::Array1;
+
+/// The weighted, L2-regularised logistic loss over sparse rows.
+struct Problem<'a> {
+    rows: &'a [SparseRow],
+    /// +1 or −1 per row.
+    y: &'a [f32],
+    /// Row multiplicity (oversampling).
+    weight: &'a [f32],
+    alpha: f32,
+    k: usize,
+}
+
+impl Problem<'_> {
+    fn margins(&self, p: &Array1<f32>) -> Vec<f32> {
+        let b = p[self.k];
+        self.rows
+            .iter()
+            .map(|r| r.iter().map(|&(f, v)| v * p[f as usize]).sum::<f32>() + b)
+            .collect()
+    }
+}
+
+/// `log(1 + exp(−t))`, computed without overflow.
+fn log1p_exp_neg(t: f32) -> f32 {
+    if t > 0.0 {
+        (-t).exp().ln_1p()
+    } else {
+        -t + t.exp().ln_1p()
+    }
+}
+
+impl CostFunction for Problem<'_> {
+    type Param = Array1<f32>;
+    type Output = f32;
+
+    fn cost(&self, p: &Self::Param) -> Result<f32, argmin::core::Error> {
+        let z = self.margins(p);
+        let loss: f64 = z
+            .iter()
+            .zip(self.y)
+            .zip(self.weight)
+            .map(|((&z, &y), &w)| (w * log1p_exp_neg(y * z)) as f64)
+            .sum();
+        let w = p.slice(ndarray::s![..self.k]);
+        Ok(loss as f32 + 0.5 * self.alpha * w.dot(&w))
+    }
+}
+
+impl Gradient for Problem<'_> {
+    type Param = Array1<f32>;
+    type Gradient = Array1<f32>;
+
+    fn gradient(&self, p: &Self::Param) -> Result<Array1<f32>, argmin::core::Error> {
+        let z = self.margins(p);
+        let mut g = Array1::<f32>::zeros(self.k + 1);
+        for (i, r) in self.rows.iter().enumerate() {
+            let (y, w) = (self.y[i], self.weight[i]);
+            // d/dz log(1 + exp(−y z)) = −y σ(−y z)
+            let c = -y * w / (1.0 + (y * z[i]).exp());
+            for &(f, v) in r {
+                g[f as usize] += c * v;
+            }
+            g[self.k] += c;
+        }
+        for f in 0..self.k {
+            g[f] += self.alpha * p[f];
+        }
+        Ok(g)
+    }
+}
+
+/// Fits `[w, b]` for rows labelled `target` (true = +1), each row counted `weight[i]` times.
+/// `tolerance` is the gradient-norm stopping threshold, as in linfa-logistic.
+pub fn fit(
+    rows: &[SparseRow],
+    target: &[bool],
+    weight: &[f32],
+    k: usize,
+    alpha: f32,
+    tolerance: f32,
+    max_iterations: u64,
+) -> Result<Array1<f32>, String> {
+    let y: Vec<f32> = target.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
+    let problem = Problem {
+        rows,
+        y: &y,
+        weight,
+        alpha,
+        k,
+    };
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+        .with_tolerance_grad(tolerance)
+        .map_err(|e| e.to_string())?;
+    let init = Array1::<f32>::zeros(k + 1);
+    let res = Executor::new(problem, solver)
+        .configure(|s| s.param(init).max_iters(max_iterations))
+        .run()
+        .map_err(|e| e.to_string())?;
+    res.state()
+        .get_best_param()
+        .cloned()
+        .ok_or_else(|| "the solver returned no parameters".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separable_data_gets_the_right_sign_and_small_gradient() {
+        let rows: Vec<SparseRow> = vec![
+            vec![(0, 1.0)],
+            vec![(0, 0.9)],
+            vec![(1, 1.0)],
+            vec![(1, 0.8)],
+        ];
+        let t = [true, true, false, false];
+        let w = [1.0, 2.0, 1.0, 1.0];
+        let p = fit(&rows, &t, &w, 2, 1.0, 1e-5, 200).unwrap();
+        assert!(p[0] > 0.0 && p[1] < 0.0);
+        let y: Vec<f32> = t.iter().map(|&b| if b { 1.0 } else { -1.0 }).collect();
+        let prob = Problem {
+            rows: &rows,
+            y: &y,
+            weight: &w,
+            alpha: 1.0,
+            k: 2,
+        };
+        let g = prob.gradient(&p).unwrap();
+        assert!(g.iter().all(|x| x.abs() < 1e-3), "{g:?}");
+    }
+}

@@ -23,6 +23,8 @@ pub enum Command {
     Evaluate(EvaluateArgs),
     /// Tag many policies and write per-company coverage tables.
     Report(ReportArgs),
+    /// Compare two versions of a policy: practices added, removed and reworded.
+    Diff(DiffArgs),
     /// Convert a labelled corpus release into training CSV (`classify import opp115 DIR`).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -100,6 +102,17 @@ pub struct TrainOptions {
     /// Run linfa-logistic from zero instead of from the sparse solution (slow; same optimum)
     #[arg(long)]
     pub no_warm_start: bool,
+    /// What a training row is; `predict` and `report` split policies into the same unit
+    #[arg(long, value_enum, default_value_t = UnitArg::Sentence)]
+    pub level: UnitArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    /// Sentences, headings and list items
+    Sentence,
+    /// Paragraphs (segments)
+    Segment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,6 +169,10 @@ pub struct EvaluateArgs {
     /// one policy_id stay in one fold); prints the mean and spread of every metric
     #[arg(long, value_name = "K", conflicts_with_all = ["model", "predictions"])]
     pub cv: Option<usize>,
+    /// With --cv: write each row's held-out fold (`row,fold`) so other tools can be scored on
+    /// the same folds
+    #[arg(long, value_name = "FILE.csv", requires = "cv")]
+    pub folds_out: Option<PathBuf>,
     #[command(flatten)]
     pub params: TrainOptions,
 }
@@ -164,8 +181,8 @@ pub struct EvaluateArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub model: ModelArg,
-    /// Output directory for coverage.csv, coverage.parquet, sentences.parquet, files.csv and
-    /// summary.md
+    /// Output directory for coverage.csv, coverage.parquet, sentences.parquet, files.csv,
+    /// summary.md, report.html, coverage.svg and practices.svg
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
     #[command(flatten)]
@@ -173,6 +190,29 @@ pub struct ReportArgs {
     /// Policy files or directories
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Readable tables with the evidence sentences
+    Table,
+    /// JSON
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub model: ModelArg,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// The older version of the policy (.txt, .md, .html)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The newer version of the policy
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
 }
 
 impl TrainOptions {
@@ -185,6 +225,10 @@ impl TrainOptions {
             threshold_folds: self.threshold_folds,
             max_iterations: self.max_iterations,
             warm_start: !self.no_warm_start,
+            unit: match self.level {
+                UnitArg::Sentence => policy_classifier::model::Unit::Sentence,
+                UnitArg::Segment => policy_classifier::model::Unit::Segment,
+            },
             ..TrainParams::default()
         };
         p.vectoriser.max_features = self.max_features;

@@ -1,7 +1,8 @@
 //! One function per subcommand: load, call the library, hand results to `output`.
 
 use crate::cli::{
-    Cli, Command, EvaluateArgs, ImportCommand, ImportLevel, PredictArgs, ReportArgs, TrainArgs,
+    Cli, Command, DiffArgs, EvaluateArgs, ImportCommand, ImportLevel, PredictArgs, ReportArgs,
+    TrainArgs,
 };
 use crate::output;
 use anyhow::{Context, Result};
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Predict(a) => predict(a),
         Command::Evaluate(a) => evaluate(a),
         Command::Report(a) => report(a),
+        Command::Diff(a) => diff(a),
         Command::Import(ImportCommand::Opp115(a)) => {
             let level = match a.level {
                 ImportLevel::Sentence => policy_classifier::import::Level::Sentence,
@@ -106,6 +108,12 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
             out.display()
         );
     }
+    // Fail before training, not after, when the model cannot be written there.
+    let out_dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    tempfile::tempfile_in(out_dir).map_err(|e| policy_classifier::Error::io(out_dir, e))?;
     let t0 = Instant::now();
     let pb = spinner("training");
     let model = Model::fit(&data, &params, &|stage| match stage {
@@ -178,6 +186,13 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
             },
         )?;
         pb.finish_and_clear();
+        if let Some(p) = &a.folds_out {
+            let mut csv = String::from("row,fold\n");
+            for (r, f) in report.fold_of_row.iter().enumerate() {
+                csv.push_str(&format!("{r},{f}\n"));
+            }
+            policy_classifier::io::write_atomic(p, csv.as_bytes())?;
+        }
         output::print_cv(&report, a.format)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -219,6 +234,8 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
     if a.out.is_file() {
         anyhow::bail!("{}: --out is a file; give a directory", a.out.display());
     }
+    // Fail before tagging, not after, when the output directory cannot be made.
+    std::fs::create_dir_all(&a.out).map_err(|e| policy_classifier::Error::io(&a.out, e))?;
     let opts = a.input.tag_options();
     let inputs = text::expand_inputs(&a.inputs);
     let pb = ProgressBar::new(inputs.len() as u64);
@@ -232,4 +249,32 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
     let summary = report::write_report(&model, &outcomes, &a.out)?;
     output::print_coverage(&model, &summary)?;
     Ok(exit_for(failed))
+}
+
+fn diff(a: DiffArgs) -> Result<ExitCode> {
+    let model = load_model(a.model.model.as_deref())?;
+    let opts = predict::TagOptions {
+        read: text::ReadOptions {
+            company: None,
+            max_file_bytes: text::DEFAULT_MAX_FILE_BYTES,
+        },
+        split: Default::default(),
+    };
+    let tag = |p: &Path| -> Result<predict::TaggedDocument> {
+        match predict::tag_input(&model, &text::Input::File(p.to_path_buf()), &opts) {
+            Outcome::Tagged(d) => {
+                for w in &d.warnings {
+                    eprintln!("classify: warning: {}: {w}", d.path.display());
+                }
+                Ok(d)
+            }
+            Outcome::Failed(_, e) => Err(e.into()),
+            Outcome::Skipped(p, why) => anyhow::bail!("{}: {why}", p.display()),
+        }
+    };
+    let old = tag(&a.old)?;
+    let new = tag(&a.new)?;
+    let d = policy_classifier::diff::diff_documents(&model, &old, &new);
+    output::print_diff(&d, a.format)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -103,6 +103,9 @@ pub struct CvReport {
     pub document: Option<LevelSpread>,
     /// Each fold's evaluation.
     pub per_fold: Vec<Evaluation>,
+    /// The held-out fold of every row, in data order.
+    #[serde(skip)]
+    pub fold_of_row: Vec<usize>,
 }
 
 /// Progress of a cross-validation run: fold `i` of `k`, and the training stage inside it.
@@ -178,5 +181,6 @@ pub fn cross_validate(
         segment,
         document,
         per_fold,
+        fold_of_row: folds,
     })
 }

@@ -80,9 +80,15 @@ impl LabelledData {
     /// Reads and appends one CSV file.
     pub fn read_csv(&mut self, path: &Path) -> Result<()> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let sha = Sha256::digest(&bytes);
+        self.read_csv_bytes(path, &bytes)
+    }
+
+    /// Parses and appends CSV `bytes` as if read from `path` (used only in error messages and
+    /// provenance): the in-memory counterpart of [`LabelledData::read_csv`], e.g. for fuzzing.
+    pub fn read_csv_bytes(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        let sha = Sha256::digest(bytes);
         let before = self.len();
-        parse_csv(path, &bytes, self)?;
+        parse_csv(path, bytes, self)?;
         self.sources.push(SourceInfo {
             path: path.display().to_string(),
             bytes: bytes.len() as u64,
@@ -170,6 +176,17 @@ fn unknown_label_message(label: &str, known: &[String]) -> String {
     )
 }
 
+/// The 1-based physical line of the record that starts at byte `pos`. The csv crate's own
+/// `Position::line` lags one line behind after CRLF line ends (rust-csv issue #395), so the
+/// line is counted here; the record start may sit on the previous line's terminator.
+fn line_at(bytes: &[u8], pos: u64) -> u64 {
+    let mut p = usize::try_from(pos).map_or(bytes.len(), |p| p.min(bytes.len()));
+    while p < bytes.len() && matches!(bytes[p], b'\r' | b'\n') {
+        p += 1;
+    }
+    1 + bytes[..p].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
     let csv_err = |line: u64, message: String| Error::Csv {
         path: path.into(),
@@ -215,7 +232,9 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
     let file_key = path.display().to_string();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| {
-            let line = e.position().map_or(i as u64 + 2, |p| p.line());
+            let line = e
+                .position()
+                .map_or(i as u64 + 2, |p| line_at(bytes, p.byte()));
             let msg = match e.kind() {
                 csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
                     "row has {len} fields but the header has {expected_len}: quote fields that contain commas"
@@ -225,11 +244,11 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
             };
             csv_err(line, msg)
         })?;
-        let line = rec.position().map_or(i as u64 + 2, |p| p.line());
         let text = rec.get(text_col).unwrap_or("").trim();
         if text.is_empty() {
             return Err(csv_err(
-                line,
+                rec.position()
+                    .map_or(i as u64 + 2, |p| line_at(bytes, p.byte())),
                 "empty `text`: remove the row or fill in the sentence".into(),
             ));
         }

@@ -288,6 +288,14 @@ impl Vectoriser {
         &self.params
     }
 
+    /// Whether the parts agree (one finite idf value per term, valid parameters): a model file
+    /// can pass its checksum and still be inconsistent if a faulty build wrote it.
+    pub fn is_consistent(&self) -> bool {
+        self.idf.len() == self.terms.len()
+            && self.idf.iter().all(|x| x.is_finite())
+            && self.params.check().is_ok()
+    }
+
     /// Fits the vocabulary on `texts`, keeping at most `max_features` terms chosen by chi²
     /// against the label matrix `y` (row-major, `texts.len()` × `n_labels`).
     pub fn fit(

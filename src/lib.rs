@@ -9,11 +9,14 @@
 
 #![warn(missing_docs)]
 
+pub mod charts;
 pub mod cv;
 pub mod data;
+pub mod diff;
 pub mod error;
 pub mod evaluate;
 pub mod features;
+pub mod html;
 pub mod import;
 pub mod io;
 pub mod labels;

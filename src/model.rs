@@ -20,8 +20,18 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// Current model file format version. Bump on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"PCLSMDL\n";
+
+/// The unit a model is trained on and applied to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Unit {
+    /// Sentences (and headings, list items).
+    #[default]
+    Sentence,
+    /// Paragraphs (segments), as OPP-115 results are often quoted.
+    Segment,
+}
 
 /// Unchecked training parameters (linfa style): build, then [`TrainParams::check`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -47,6 +57,8 @@ pub struct TrainParams {
     /// Start linfa-logistic from the solution of the same objective on the sparse rows
     /// (`sparse_lr`); `false` runs linfa-logistic from zero, ~15× slower, same optimum.
     pub warm_start: bool,
+    /// What a training row is; prediction splits documents into the same unit.
+    pub unit: Unit,
 }
 
 impl Default for TrainParams {
@@ -61,6 +73,7 @@ impl Default for TrainParams {
             threshold_folds: 3,
             seed: 42,
             warm_start: true,
+            unit: Unit::Sentence,
         }
     }
 }
@@ -582,6 +595,7 @@ impl Model {
         if model.weights.len() != nl * k
             || model.intercepts.len() != nl
             || model.thresholds.len() != nl
+            || !model.vectoriser.is_consistent()
         {
             return Err(err(
                 "inconsistent model dimensions: the file is corrupt".into()

@@ -1,6 +1,6 @@
 //! Everything the binary prints: tables, CSV, JSON, summaries.
 
-use crate::cli::{EvalFormat, PredictFormat};
+use crate::cli::{DiffFormat, EvalFormat, PredictFormat};
 use anyhow::Result;
 use comfy_table::{presets, Cell, ContentArrangement, Table};
 use policy_classifier::evaluate::{Evaluation, Scores};
@@ -41,8 +41,14 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
     if let Some(cv) = &model.cv {
         writeln!(
             out,
-            "{}-fold grouped CV (out-of-fold, sentence level): micro-F1 {:.3}, macro-F1 {:.3}",
-            cv.folds, cv.scores.micro_f1, cv.scores.macro_f1
+            "{}-fold grouped CV (out-of-fold, {} level): micro-F1 {:.3}, macro-F1 {:.3}",
+            cv.folds,
+            match model.params.unit {
+                policy_classifier::model::Unit::Sentence => "sentence",
+                policy_classifier::model::Unit::Segment => "segment",
+            },
+            cv.scores.micro_f1,
+            cv.scores.macro_f1
         )?;
     }
     let mut t = new_table();
@@ -292,21 +298,12 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary) -> Result<()> {
     let mut header = vec!["company".to_string(), "sentences".into()];
     header.extend(model.labels.iter().cloned());
     t.set_header(header);
-    let mut companies: Vec<&str> = summary
-        .coverage
-        .iter()
-        .map(|c| c.company.as_str())
-        .collect();
-    companies.dedup();
-    for c in companies {
-        let total = summary
-            .files
-            .iter()
-            .filter(|f| f.company == c && f.status == "tagged")
-            .map(|f| f.sentences)
-            .sum::<usize>();
-        let mut row = vec![c.to_string(), total.to_string()];
-        row.extend(summary.coverage.iter().filter(|x| x.company == c).map(|x| {
+    for policy in policy_classifier::charts::policy_rows(&summary.coverage) {
+        let mut row = vec![
+            policy_classifier::charts::policy_name(&policy[0]),
+            policy[0].total.to_string(),
+        ];
+        row.extend(policy.iter().map(|x| {
             if x.covered {
                 format!("✓ {:.0}%", x.share * 100.0)
             } else {
@@ -380,5 +377,154 @@ pub fn print_cv(r: &policy_classifier::cv::CvReport, format: EvalFormat) -> Resu
             }
         }
     }
+    Ok(())
+}
+
+/// Whether to colour output: stdout is a terminal and `NO_COLOR` is unset or empty.
+fn colour_enabled() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `s` in an ANSI colour (SGR `code`) when `on`.
+fn paint(s: &str, code: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -> Result<()> {
+    use comfy_table::Color;
+    use policy_classifier::diff::{PracticeStatus, Side};
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if format == DiffFormat::Json {
+        serde_json::to_writer_pretty(&mut out, d)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let on = colour_enabled();
+    let side = |s: &Side| {
+        let date = s
+            .date
+            .as_deref()
+            .map(|t| format!(", {t}"))
+            .unwrap_or_default();
+        format!(
+            "{} ({}{date}) — {} sentences",
+            s.file, s.company, s.sentences
+        )
+    };
+    writeln!(out, "{} {}", paint("old:", "1", on), side(&d.old))?;
+    writeln!(out, "{} {}", paint("new:", "1", on), side(&d.new))?;
+    let a = &d.alignment;
+    writeln!(
+        out,
+        "sentences: {} unchanged, {} reworded, {} removed, {} added\n",
+        a.unchanged, a.reworded, a.removed, a.added
+    )?;
+    let mut t = new_table();
+    t.set_header(vec!["practice", "old", "new", "change", "+", "−", "~"]);
+    for p in &d.practices {
+        let (status, colour) = match p.status {
+            PracticeStatus::Added => ("added", Some(Color::Green)),
+            PracticeStatus::Removed => ("removed", Some(Color::Red)),
+            PracticeStatus::Kept if p.changed() => ("kept, changed", Some(Color::Yellow)),
+            PracticeStatus::Kept => ("kept", None),
+            PracticeStatus::Absent => ("—", None),
+        };
+        let mut cell = Cell::new(status);
+        if let (true, Some(c)) = (on, colour) {
+            cell = cell.fg(c);
+        }
+        t.add_row(vec![
+            Cell::new(&p.label),
+            Cell::new(p.old_sentences),
+            Cell::new(p.new_sentences),
+            cell,
+            Cell::new(p.added.len()),
+            Cell::new(p.removed.len()),
+            Cell::new(p.reworded.len()),
+        ]);
+    }
+    writeln!(out, "{t}\n")?;
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    writeln!(
+        out,
+        "{} {}",
+        paint("practices added:", "32", on),
+        list(&d.practices_added)
+    )?;
+    writeln!(
+        out,
+        "{} {}",
+        paint("practices removed:", "31", on),
+        list(&d.practices_removed)
+    )?;
+    const SHOWN: usize = 5;
+    const WIDTH: usize = 240;
+    for p in d.practices.iter().filter(|p| p.changed()) {
+        writeln!(
+            out,
+            "\n{} ({}, {} → {} sentences)",
+            paint(&p.label, "1", on),
+            p.status.as_str(),
+            p.old_sentences,
+            p.new_sentences
+        )?;
+        for e in p.added.iter().take(SHOWN) {
+            let line = format!(
+                "  + [{} p={:.2}] {}",
+                e.sentence,
+                e.probability,
+                clip(&e.text, WIDTH)
+            );
+            writeln!(out, "{}", paint(&line, "32", on))?;
+        }
+        for e in p.removed.iter().take(SHOWN) {
+            let line = format!(
+                "  - [{} p={:.2}] {}",
+                e.sentence,
+                e.probability,
+                clip(&e.text, WIDTH)
+            );
+            writeln!(out, "{}", paint(&line, "31", on))?;
+        }
+        for r in p.reworded.iter().take(SHOWN) {
+            let line = format!(
+                "  ~ [{} → {}] {}\n        → {}",
+                r.old.sentence,
+                r.new.sentence,
+                clip(&r.old.text, WIDTH),
+                clip(&r.new.text, WIDTH)
+            );
+            writeln!(out, "{}", paint(&line, "33", on))?;
+        }
+        let more = p.added.len().saturating_sub(SHOWN)
+            + p.removed.len().saturating_sub(SHOWN)
+            + p.reworded.len().saturating_sub(SHOWN);
+        if more > 0 {
+            writeln!(out, "  … {more} more (all of them with --format json)")?;
+        }
+    }
+    out.flush()?;
     Ok(())
 }

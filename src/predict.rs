@@ -39,6 +39,8 @@ pub struct TaggedDocument {
     pub format: Format,
     /// Non-fatal warnings from reading.
     pub warnings: Vec<String>,
+    /// The document text the sentence spans point into (see [`Document::text`]).
+    pub text: String,
     /// The sentences with predictions.
     pub sentences: Vec<TaggedSentence>,
 }
@@ -75,7 +77,10 @@ pub struct TagOptions {
 
 /// Splits and classifies one document.
 pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> TaggedDocument {
-    let sents = sentences::split(&doc.text, doc.body_start, opts);
+    let sents = match model.params.unit {
+        crate::model::Unit::Sentence => sentences::split(&doc.text, doc.body_start, opts),
+        crate::model::Unit::Segment => sentences::split_paragraphs(&doc.text, doc.body_start, opts),
+    };
     let texts: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
     let probs = model.probabilities(&texts);
     let nl = model.labels.len();
@@ -101,6 +106,7 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
         archive: doc.archive,
         format: doc.format,
         warnings: doc.warnings,
+        text: doc.text,
         sentences,
     }
 }

@@ -7,6 +7,12 @@
 //! * `files.csv`: every input with its status (tagged, skipped, failed), sentence count and
 //!   message, so nothing is silently dropped.
 //! * `summary.md`: the coverage matrix and the file accounting as Markdown.
+//! * `report.html` (see [`crate::html`]) with `coverage.svg` and `practices.svg` (see
+//!   [`crate::charts`]) embedded.
+//!
+//! Every policy has a date when one is known (the corpus header's archive date, else a
+//! `YYYY-MM-DD` at the end of the file name); coverage is per company and date, so a folder of
+//! dated versions of one policy gives its coverage over time.
 
 use crate::error::{Error, Result};
 use crate::io::write_atomic_with;
@@ -22,6 +28,10 @@ use std::path::Path;
 pub struct Coverage {
     /// Company.
     pub company: String,
+    /// The policy version's date (`YYYY-MM-DD`), when known.
+    pub date: Option<String>,
+    /// Sentences of the company's policy (at that date).
+    pub total: usize,
     /// Label name.
     pub label: String,
     /// Sentences tagged with the label.
@@ -51,15 +61,53 @@ pub struct FileStatus {
     pub message: String,
 }
 
-/// Per company × label coverage, companies sorted by name, labels in model order.
+fn date_regex() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(.*?)[_\- .]*((?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))$",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// The company and date of a policy version: the corpus header's archive date, else a
+/// `YYYY-MM-DD` at the end of the file name (`<service>_<date>.txt`, `<company>-<date>.txt`).
+/// When the company is the file stem, the date is stripped from it, so all versions of one
+/// policy share a company.
+pub fn company_and_date(d: &TaggedDocument) -> (String, Option<String>) {
+    if let Some(a) = &d.archive {
+        return (d.company.clone(), Some(a.date.clone()));
+    }
+    let stem = d
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match date_regex().captures(&stem) {
+        Some(c) => {
+            let date = c[2].to_string();
+            let company = if d.company == stem && !c[1].is_empty() {
+                c[1].to_string()
+            } else {
+                d.company.clone()
+            };
+            (company, Some(date))
+        }
+        None => (d.company.clone(), None),
+    }
+}
+
+/// Per company × date × label coverage, sorted by company then date (undated first), labels
+/// in model order.
 pub fn coverage(model: &Model, docs: &[&TaggedDocument]) -> Vec<Coverage> {
     let nl = model.labels.len();
-    let mut by_company: BTreeMap<&str, Vec<&TaggedDocument>> = BTreeMap::new();
+    let mut by_company: BTreeMap<(String, Option<String>), Vec<&TaggedDocument>> = BTreeMap::new();
     for d in docs {
-        by_company.entry(d.company.as_str()).or_default().push(d);
+        by_company.entry(company_and_date(d)).or_default().push(d);
     }
     let mut out = Vec::new();
-    for (company, ds) in by_company {
+    for ((company, date), ds) in by_company {
         let total: usize = ds.iter().map(|d| d.sentences.len()).sum();
         for l in 0..nl {
             let (mut n, mut max, mut sum) = (0usize, 0f32, 0f64);
@@ -69,7 +117,9 @@ pub fn coverage(model: &Model, docs: &[&TaggedDocument]) -> Vec<Coverage> {
                 sum += s.probs[l] as f64;
             }
             out.push(Coverage {
-                company: company.to_string(),
+                company: company.clone(),
+                date: date.clone(),
+                total,
                 label: model.labels[l].clone(),
                 sentences: n,
                 share: if total == 0 {
@@ -142,11 +192,24 @@ pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<
         .iter()
         .map(|(d, _)| d.path.display().to_string())
         .collect();
+    let keys: Vec<(String, Option<String>)> = docs.iter().map(|d| company_and_date(d)).collect();
+    let mut doc_index = Vec::with_capacity(rows.len());
+    for (i, d) in docs.iter().enumerate() {
+        doc_index.extend(std::iter::repeat_n(i, d.sentences.len()));
+    }
     let mut cols = vec![
         Column::new(
             "company".into(),
-            rows.iter()
-                .map(|(d, _)| d.company.as_str())
+            doc_index
+                .iter()
+                .map(|&i| keys[i].0.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "date".into(),
+            doc_index
+                .iter()
+                .map(|&i| keys[i].1.as_deref())
                 .collect::<Vec<_>>(),
         ),
         Column::new("file".into(), file),
@@ -207,6 +270,10 @@ pub fn coverage_frame(cov: &[Coverage]) -> PolarsResult<DataFrame> {
         Column::new(
             "company".into(),
             cov.iter().map(|c| c.company.as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "date".into(),
+            cov.iter().map(|c| c.date.as_deref()).collect::<Vec<_>>(),
         ),
         Column::new(
             "label".into(),
@@ -285,17 +352,11 @@ fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
 /// file accounting.
 pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -> String {
     let mut s = String::from("# Policy coverage\n\n");
-    let companies: Vec<&str> = {
-        let mut v: Vec<&str> = cov.iter().map(|c| c.company.as_str()).collect();
-        v.dedup();
-        v
-    };
-    let _ = writeln!(s, "| company | {} |", model.labels.join(" | "));
-    let _ = writeln!(s, "|---|{}", "---|".repeat(model.labels.len()));
-    for c in &companies {
-        let cells: Vec<String> = cov
+    let _ = writeln!(s, "| company | date | {} |", model.labels.join(" | "));
+    let _ = writeln!(s, "|---|---|{}", "---|".repeat(model.labels.len()));
+    for row in cov.chunk_by(|a, b| a.company == b.company && a.date == b.date) {
+        let cells: Vec<String> = row
             .iter()
-            .filter(|x| x.company == *c)
             .map(|x| {
                 if x.covered {
                     format!("✓ {:.0}%", x.share * 100.0)
@@ -304,7 +365,13 @@ pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -
                 }
             })
             .collect();
-        let _ = writeln!(s, "| {} | {} |", md_escape(c), cells.join(" | "));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            md_escape(&row[0].company),
+            row[0].date.as_deref().unwrap_or(""),
+            cells.join(" | ")
+        );
     }
     let count = |st: &str| files.iter().filter(|f| f.status == st).count();
     let _ = writeln!(
@@ -378,6 +445,22 @@ pub fn write_report(model: &Model, outcomes: &[Outcome], dir: &Path) -> Result<R
     crate::io::write_atomic(
         &dir.join("summary.md"),
         summary_markdown(model, &cov, &files).as_bytes(),
+    )?;
+    let p = dir.join("coverage.svg");
+    let coverage_svg =
+        crate::charts::coverage_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
+    crate::io::write_atomic(&p, coverage_svg.as_bytes())?;
+    let p = dir.join("practices.svg");
+    let practices_svg =
+        crate::charts::practices_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
+    crate::io::write_atomic(&p, practices_svg.as_bytes())?;
+    let charts = crate::html::Charts {
+        coverage: &coverage_svg,
+        practices: &practices_svg,
+    };
+    crate::io::write_atomic(
+        &dir.join("report.html"),
+        crate::html::report_html(model, &docs, &cov, &files, &charts).as_bytes(),
     )?;
     Ok(ReportSummary {
         coverage: cov,

@@ -91,6 +91,16 @@ pub fn split(text: &str, start: usize, opts: &SplitOptions) -> Vec<Sentence> {
     out
 }
 
+/// Splits `text[start..]` into paragraph units instead: every block (heading, list item,
+/// paragraph) is one unit, for models trained on segments (`classify train --level segment`).
+pub fn split_paragraphs(text: &str, start: usize, opts: &SplitOptions) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for block in blocks(text, start) {
+        push(text, block.range.clone(), block.heading, opts, &mut out);
+    }
+    out
+}
+
 fn classify_line(text: &str, range: Range<usize>) -> Line {
     let raw = &text[range.clone()];
     let body = raw.trim_end_matches(['\n', '\r']);
@@ -644,6 +654,17 @@ mod tests {
         let t: Vec<_> = v.iter().map(|x| x.text.as_str()).collect();
         assert_eq!(t, ["First one.", "Second one.", "item"]);
         assert_eq!(&s[v[2].span.clone()], "item");
+    }
+
+    #[test]
+    fn paragraphs_keep_sentences_together() {
+        let s = "# Title\n\nFirst one. Second one.\n- item one. item two.\n";
+        let v = split_paragraphs(s, 0, &SplitOptions::default());
+        let t: Vec<_> = v.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(
+            t,
+            ["Title", "First one. Second one.", "item one. item two."]
+        );
     }
 
     #[test]

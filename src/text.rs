@@ -332,10 +332,12 @@ pub fn parse_header(text: &str) -> Option<(Archive, usize)> {
 /// Converts HTML to text: block elements become line breaks (headings and list items become
 /// their own lines), `script`, `style`, `noscript`, `template`, `nav`, `svg`, `iframe`, `head`
 /// and form controls are dropped, and runs of whitespace inside text collapse to one space.
+/// Markup nested deeper than 512 elements is flattened first (see `flatten_deep_markup`).
 pub fn html_to_text(html: &str) -> String {
     use ego_tree::iter::Edge;
     use scraper::Node;
-    let doc = scraper::Html::parse_document(html);
+    let flat = flatten_deep_markup(html);
+    let doc = scraper::Html::parse_document(flat.as_deref().unwrap_or(html));
     let mut out = String::with_capacity(html.len() / 2);
     let mut skip_depth = 0usize;
     for edge in doc.tree.root().traverse() {
@@ -392,6 +394,134 @@ fn newline(out: &mut String) {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
+}
+
+/// Markup nested deeper than this is flattened before parsing (see [`flatten_deep_markup`]).
+const MAX_HTML_DEPTH: usize = 512;
+/// Elements whose content is raw text up to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+/// Elements that an unclosed sibling of the same name implicitly closes (`<p>a<p>b`).
+const SIBLING_CLOSED: &[&str] = &["p", "li", "dt", "dd", "tr", "td", "th", "option"];
+
+/// html5ever finds an element's scope by walking the stack of open elements, so every block
+/// start tag costs O(depth) and pathologically deep markup is quadratic: 100,000 nested
+/// `<div>`s (600 KB) took over 20 s. This linear pre-pass tracks nesting approximately and
+/// rewrites the tags nested deeper than [`MAX_HTML_DEPTH`]: block elements become `<br>` (still
+/// a line break), other elements are dropped, and all text is kept. Returns `None` when nothing
+/// is that deep, so ordinary documents are parsed exactly as they are.
+fn flatten_deep_markup(html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    let find = |from: usize, pat: &str| html[from..].find(pat).map(|k| from + k);
+    let mut out = String::new();
+    let mut stack: Vec<(String, bool)> = Vec::new(); // (name, tag kept)
+    let (mut i, mut copied, mut flattened) = (0, 0, false);
+    while let Some(lt) = find(i, "<") {
+        i = lt + 1;
+        let (is_end, name_at) = match b.get(lt + 1) {
+            Some(b'/') => (true, lt + 2),
+            Some(c) if c.is_ascii_alphabetic() => (false, lt + 1),
+            Some(b'!' | b'?') => {
+                let close = if html[lt..].starts_with("<!--") {
+                    "-->"
+                } else {
+                    ">"
+                };
+                i = find(lt + 2, close).map_or(b.len(), |k| k + close.len());
+                continue;
+            }
+            _ => continue,
+        };
+        let name_len = b[name_at..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-')
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = html[name_at..name_at + name_len].to_ascii_lowercase();
+        // The tag ends at the first `>` outside a quoted attribute value.
+        let mut j = name_at + name_len;
+        let (mut quote, mut after_eq) = (None, false);
+        while j < b.len() {
+            let c = b[j];
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == b'>' => break,
+                None if after_eq && (c == b'"' || c == b'\'') => quote = Some(c),
+                None => {}
+            }
+            if quote.is_none() && !c.is_ascii_whitespace() {
+                after_eq = c == b'=';
+            }
+            j += 1;
+        }
+        let tag_end = (j + 1).min(b.len());
+        i = tag_end;
+        let block = BLOCK.contains(&name.as_str());
+        let replacement = |kept: bool| match (kept, block) {
+            (true, _) => None,
+            (false, true) => Some("<br>"),
+            (false, false) => Some(""),
+        };
+        let in_foreign = || {
+            let top = stack.len().saturating_sub(64);
+            stack[top..].iter().any(|(n, _)| n == "svg" || n == "math")
+        };
+        let rewrite = if is_end {
+            // Close the nearest open element of that name (looking a bounded way down, so this
+            // pass stays linear); unmatched end tags are left to the parser.
+            let top = stack.len().saturating_sub(64);
+            match stack[top..].iter().rposition(|(n, _)| *n == name) {
+                Some(k) => {
+                    let kept = stack[top + k].1;
+                    stack.truncate(top + k);
+                    replacement(kept)
+                }
+                None => None,
+            }
+        } else if RAW_TEXT.contains(&name.as_str()) {
+            i = find_ascii_ci(html, tag_end, &format!("</{name}")).unwrap_or(b.len());
+            None
+        } else if name == "plaintext" {
+            break;
+        } else if VOID.contains(&name.as_str()) || (b[..tag_end].ends_with(b"/>") && in_foreign()) {
+            None
+        } else {
+            if SIBLING_CLOSED.contains(&name.as_str()) {
+                let top = stack.len().saturating_sub(4);
+                if let Some(k) = stack[top..].iter().rposition(|(n, _)| *n == name) {
+                    stack.truncate(top + k);
+                }
+            }
+            let keep = stack.len() < MAX_HTML_DEPTH;
+            stack.push((name, keep));
+            replacement(keep)
+        };
+        if let Some(r) = rewrite {
+            out.push_str(&html[copied..lt]);
+            out.push_str(r);
+            copied = tag_end;
+            flattened = true;
+        }
+    }
+    if !flattened {
+        return None;
+    }
+    out.push_str(&html[copied..]);
+    Some(out)
+}
+
+/// Byte offset of the first ASCII-case-insensitive occurrence of `pat` at or after `from`.
+fn find_ascii_ci(hay: &str, from: usize, pat: &str) -> Option<usize> {
+    let (h, p) = (hay.as_bytes(), pat.as_bytes());
+    (from..=h.len().checked_sub(p.len())?).find(|&k| h[k..k + p.len()].eq_ignore_ascii_case(p))
 }
 
 const SKIP: &[&str] = &[

@@ -318,6 +318,7 @@ fn opp115_train_evaluate_predict_report_seeds() {
         header,
         [
             "company",
+            "date",
             "label",
             "sentences",
             "share",
@@ -332,10 +333,10 @@ fn opp115_train_evaluate_predict_report_seeds() {
     assert_eq!(rows.len(), 50);
     let fp: Vec<&Vec<String>> = rows
         .iter()
-        .filter(|r| r[1] == "First Party Collection/Use")
+        .filter(|r| r[2] == "First Party Collection/Use")
         .collect();
     assert!(
-        fp.iter().all(|r| r[6] == "true"),
+        fp.iter().all(|r| r[7] == "true"),
         "every seed states first-party collection"
     );
     let (_, files) = read_csv(&rep.join("files.csv"));
@@ -356,10 +357,10 @@ fn opp115_train_evaluate_predict_report_seeds() {
         .map(|s| s.to_string())
         .collect();
     assert_eq!(
-        &names[..8],
-        ["company", "file", "sentence", "start", "end", "heading", "text", "labels"]
+        &names[..9],
+        ["company", "date", "file", "sentence", "start", "end", "heading", "text", "labels"]
     );
-    assert_eq!(&names[8..], OPP115);
+    assert_eq!(&names[9..], OPP115);
     let summary = std::fs::read_to_string(rep.join("summary.md")).unwrap();
     assert!(summary.contains("5 files: 5 tagged, 0 skipped, 0 failed"));
 }

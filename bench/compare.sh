@@ -56,6 +56,7 @@ trap 'rm -rf "$WORK"' EXIT
 RES="$WORK/results.tsv"
 : >"$RES"
 T0=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 log() { echo "[$(($(date +%s) - T0))s] $*" >&2; }
 
@@ -65,6 +66,9 @@ if [[ "${BUILD:-1}" != 0 ]]; then
         die "cargo build --release failed (BUILD=0 uses the existing target/release/classify)"
 fi
 [[ -x "$BIN" ]] || die "$BIN: missing; run cargo build --release"
+# Run a private copy: another developer's `cargo build` must not swap the binary mid-run.
+cp "$BIN" "$WORK/classify"
+BIN="$WORK/classify"
 
 # measure KEY FUNCTION: runs the exported shell function once under /usr/bin/time (through
 # `bash -c`; GNU time's %M is the peak RSS of the largest process in the tree, so the small
@@ -195,12 +199,15 @@ if [[ "$SCALE" != 0 ]]; then
     log "scale: corpus ×$SCALE_COPIES (symlinks)"
     for ((c = 1; c <= SCALE_COPIES; c++)); do
         mkdir -p "$WORK/corpus_x$SCALE_COPIES/copy$c"
-        for f in "$CORPUS"/*; do ln -s "$f" "$WORK/corpus_x$SCALE_COPIES/copy$c/"; done
+        find "$CORPUS" -maxdepth 1 -type f -exec ln -s -t "$WORK/corpus_x$SCALE_COPIES/copy$c" {} +
     done
     measure ours_scale_report ours_scale_report
     S_X=$(python3 "$HELP" sentences "$WORK/repx/files.csv")
     pair "scale: report over unlabelled/ ×$SCALE_COPIES ($((N_FILES * SCALE_COPIES)) files), 1 run" ours_scale_report - "$S_X|"
     info "scale: sentences in the ×$SCALE_COPIES corpus" "$S_X"
+    rss_of() { awk -F'\t' -v k="$1" '$1 == "time" && $2 == k && $4 > m { m = $4 } END { printf "%.0f", m / 1024 }' "$RES"; }
+    info "scale: peak RSS of ours report, ×1 → ×$SCALE_COPIES files" \
+        "$(rss_of ours_report) MiB → $(rss_of ours_scale_report) MiB"
     log "scale: training on $AUG_N perturbed rows, 1 run each"
     measure_capped ours_aug_train0 ours_aug_train0 "$TRAIN_CAP"
     measure_capped peer_aug_train peer_aug_train "$TRAIN_CAP"
@@ -215,7 +222,7 @@ COMMIT=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
     echo "## bench/compare.sh, RUNS=$RUNS"
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: \`$COMMIT\` (plus uncommitted work in the tree)"
-    echo "- machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; load average at the start: $LOAD0, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- peer: scikit-learn $(python3 -c 'import sklearn; print(sklearn.__version__)'), python $(python3 -c 'import platform; print(platform.python_version())'), OPENBLAS_NUM_THREADS=1; total script time $(($(date +%s) - T0)) s"
     echo
     python3 "$HELP" summarise "$RES" "$RUNS"

@@ -36,8 +36,12 @@ fn corpus() -> LabelledData {
 }
 
 fn model(data: &LabelledData) -> Model {
-    if let Ok(m) = Model::load(&repo("models/default.model")) {
-        return m;
+    match Model::load(&repo("models/default.model")) {
+        Ok(m) => {
+            eprintln!("hot_path: model models/default.model");
+            return m;
+        }
+        Err(e) => eprintln!("hot_path: {e}; training a model on datasets/corpus.csv instead"),
     }
     let params = TrainParams {
         threshold_folds: 0,

@@ -90,6 +90,9 @@ pub struct TrainOptions {
     /// L2 regularisation strength (≈ 1/C in scikit-learn)
     #[arg(long, default_value_t = TrainParams::default().alpha)]
     pub alpha: f32,
+    /// Weight of context features (the words of the sentence's paragraph; 0 = off)
+    #[arg(long, value_name = "W", default_value_t = TrainParams::default().vectoriser.context_weight)]
+    pub context_weight: f32,
     /// Class balancing power: positives repeated (neg/pos)^power times (0 = off)
     #[arg(long, value_name = "P", default_value_t = TrainParams::default().balance_power)]
     pub balance: f32,
@@ -234,6 +237,7 @@ impl TrainOptions {
         p.vectoriser.max_features = self.max_features;
         p.vectoriser.min_df = self.min_df;
         p.vectoriser.max_ngram = self.ngram;
+        p.vectoriser.context_weight = self.context_weight;
         p
     }
 }

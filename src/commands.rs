@@ -200,7 +200,9 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
     data.check_labels(&model.labels)?;
     let nl = model.labels.len();
     let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
-    let probs = model.probabilities(&texts);
+    let ctx_owned = data.contexts();
+    let ctx: Vec<&str> = ctx_owned.iter().map(String::as_str).collect();
+    let probs = model.probabilities_in_context(&texts, Some(&ctx));
     let pred: Vec<bool> = (0..probs.len())
         .map(|i| model.decide(i % nl, probs[i]))
         .collect();

@@ -139,7 +139,9 @@ pub fn cross_validate(
         let te = data.subset(&test);
         let model = Model::fit(&tr, params, &|stage| progress(f + 1, k, stage))?;
         let texts: Vec<&str> = te.texts.iter().map(String::as_str).collect();
-        let probs = model.probabilities(&texts);
+        let ctx_owned = te.contexts();
+        let ctx: Vec<&str> = ctx_owned.iter().map(String::as_str).collect();
+        let probs = model.probabilities_in_context(&texts, Some(&ctx));
         let mnl = model.labels.len();
         // Map the fold model's labels onto the full label set (a fold may lack a rare label).
         let mut pred = vec![false; te.len() * nl];

@@ -64,6 +64,27 @@ impl LabelledData {
         !self.is_empty() && self.policy_id.iter().all(Option::is_some)
     }
 
+    /// The context of every row: its segment (`policy_id` + `segment_id`, rows in file order)
+    /// as built by [`crate::features::paragraph_contexts`], or the row's own text when the ids
+    /// are missing.
+    pub fn contexts(&self) -> Vec<String> {
+        let mut members: std::collections::HashMap<(&str, &str), Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut out: Vec<String> = self.texts.clone();
+        for i in 0..self.len() {
+            if let (Some(p), Some(s)) = (&self.policy_id[i], &self.segment_id[i]) {
+                members.entry((p.as_str(), s.as_str())).or_default().push(i);
+            }
+        }
+        for rows in members.values() {
+            let texts: Vec<&str> = rows.iter().map(|&i| self.texts[i].as_str()).collect();
+            for (&i, c) in rows.iter().zip(crate::features::paragraph_contexts(&texts)) {
+                out[i] = c;
+            }
+        }
+        out
+    }
+
     /// The rows at `idx`, in that order (provenance is kept as it is).
     pub fn subset(&self, idx: &[usize]) -> LabelledData {
         LabelledData {

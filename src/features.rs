@@ -169,6 +169,50 @@ fn for_each_term(tokens: &Tokens, max_n: usize, scratch: &mut String, mut f: imp
     }
 }
 
+/// Marks context terms so they never collide with the sentence's own terms (tokens are
+/// alphanumeric, so `§` cannot start one).
+const CONTEXT_MARK: char = '§';
+
+/// Calls `f` with every context term (`§word`, unigrams) of `tokens`.
+fn for_each_context_term(tokens: &Tokens, scratch: &mut String, mut f: impl FnMut(&str)) {
+    for t in tokens.iter() {
+        scratch.clear();
+        scratch.push(CONTEXT_MARK);
+        scratch.push_str(t);
+        f(scratch);
+    }
+}
+
+/// A paragraph longer than this many bytes is not used whole as context; each sentence gets a
+/// window of its neighbours instead (keeps the cost linear on huge paragraphs).
+pub const CONTEXT_MAX_BYTES: usize = 2_000;
+
+/// The context of every sentence of one paragraph (in order): the whole paragraph when it is
+/// at most [`CONTEXT_MAX_BYTES`], else the sentence with up to two neighbours on each side,
+/// cut to that size. Training and prediction both build contexts with this function.
+pub fn paragraph_contexts(sentences: &[&str]) -> Vec<String> {
+    let total: usize = sentences.iter().map(|s| s.len() + 1).sum();
+    if total <= CONTEXT_MAX_BYTES + 1 {
+        let whole = sentences.join(" ");
+        return vec![whole; sentences.len()];
+    }
+    (0..sentences.len())
+        .map(|i| {
+            let lo = i.saturating_sub(2);
+            let hi = (i + 3).min(sentences.len());
+            let mut w = sentences[lo..hi].join(" ");
+            if w.len() > CONTEXT_MAX_BYTES {
+                let mut cut = CONTEXT_MAX_BYTES;
+                while !w.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                w.truncate(cut);
+            }
+            w
+        })
+        .collect()
+}
+
 /// Unchecked vectoriser parameters; [`VectoriserParams::check`] validates them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct VectoriserParams {
@@ -180,6 +224,9 @@ pub struct VectoriserParams {
     pub max_features: usize,
     /// Use `1 + ln(tf)` instead of raw term counts.
     pub sublinear_tf: bool,
+    /// Weight of context features: the words of the paragraph a sentence sits in, as separate
+    /// terms (`§word`), scaled by this factor before the row is normalised (0 = off).
+    pub context_weight: f32,
 }
 
 impl Default for VectoriserParams {
@@ -189,6 +236,7 @@ impl Default for VectoriserParams {
             min_df: 2,
             max_features: 3_000,
             sublinear_tf: true,
+            context_weight: 0.5,
         }
     }
 }
@@ -204,6 +252,9 @@ impl VectoriserParams {
         }
         if self.min_df == 0 {
             return Err(Error::Params("min_df must be at least 1".into()));
+        }
+        if !(self.context_weight.is_finite() && self.context_weight >= 0.0) {
+            return Err(Error::Params("context weight must be ≥ 0".into()));
         }
         if self.max_features == 0 {
             return Err(Error::Params("max_features must be at least 1".into()));
@@ -302,22 +353,28 @@ impl Vectoriser {
         params: &VectoriserParams,
         normaliser: &Normaliser,
         texts: &[&str],
+        contexts: Option<&[&str]>,
         y: &[bool],
         n_labels: usize,
     ) -> Result<Vectoriser> {
         let params = params.check()?;
         let n = texts.len();
         // 1. document frequencies of all terms
-        let docs: Vec<Vec<String>> = texts
-            .par_iter()
+        let use_context = params.context_weight > 0.0;
+        let docs: Vec<Vec<String>> = (0..n)
+            .into_par_iter()
             .map_init(
                 || (Tokens::default(), String::new()),
-                |(tok, scratch), t| {
-                    normaliser.tokenize(t, tok);
+                |(tok, scratch), i| {
+                    normaliser.tokenize(texts[i], tok);
                     let mut terms = Vec::with_capacity(tok.len() * params.max_ngram);
                     for_each_term(tok, params.max_ngram, scratch, |s| {
                         terms.push(s.to_string())
                     });
+                    if use_context {
+                        normaliser.tokenize(contexts.map_or(texts[i], |c| c[i]), tok);
+                        for_each_context_term(tok, scratch, |s| terms.push(s.to_string()));
+                    }
                     terms.sort_unstable();
                     terms
                 },
@@ -355,7 +412,7 @@ impl Vectoriser {
             return Ok(cand);
         }
         // 2. chi² of every candidate against every label, on the TF-IDF rows
-        let rows: Vec<SparseRow> = cand.transform_many(normaliser, texts);
+        let rows: Vec<SparseRow> = cand.transform_many(normaliser, texts, contexts);
         let m = cand.len();
         let mut feat_sum = vec![0f64; m];
         let mut pos_sum = vec![0f64; m * n_labels];
@@ -420,11 +477,14 @@ impl Vectoriser {
         Ok(Vectoriser::new(params, terms, idf))
     }
 
-    /// Transforms one text into `out` (cleared first) using reusable buffers.
+    /// Transforms one text into `out` (cleared first) using reusable buffers. `context` is the
+    /// paragraph the text sits in (used only when the vectoriser has context features; `None`
+    /// means the text is its own context).
     pub fn transform_into(
         &self,
         normaliser: &Normaliser,
         text: &str,
+        context: Option<&str>,
         s: &mut Scratch,
         out: &mut SparseRow,
     ) {
@@ -438,13 +498,29 @@ impl Vectoriser {
                 *counts.entry(i).or_insert(0) += 1;
             }
         });
+        let cw = self.params.context_weight;
+        if cw > 0.0 {
+            if let Some(c) = context {
+                normaliser.tokenize(c, &mut s.tokens);
+            }
+            for_each_context_term(&s.tokens, &mut s.join, |t| {
+                if let Some(&i) = index.get(t) {
+                    *counts.entry(i).or_insert(0) += 1;
+                }
+            });
+        }
         out.extend(s.counts.iter().map(|(&i, &c)| {
             let tf = if self.params.sublinear_tf {
                 1.0 + (c as f32).ln()
             } else {
                 c as f32
             };
-            (i, tf * self.idf[i as usize])
+            let w = if self.terms[i as usize].starts_with(CONTEXT_MARK) {
+                cw
+            } else {
+                1.0
+            };
+            (i, w * tf * self.idf[i as usize])
         }));
         out.sort_unstable_by_key(|&(i, _)| i);
         let norm = out.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
@@ -455,20 +531,25 @@ impl Vectoriser {
         }
     }
 
-    /// Transforms one text.
+    /// Transforms one text (its own context).
     pub fn transform(&self, normaliser: &Normaliser, text: &str) -> SparseRow {
         let mut out = Vec::new();
-        self.transform_into(normaliser, text, &mut Scratch::default(), &mut out);
+        self.transform_into(normaliser, text, None, &mut Scratch::default(), &mut out);
         out
     }
 
-    /// Transforms many texts in parallel.
-    pub fn transform_many(&self, normaliser: &Normaliser, texts: &[&str]) -> Vec<SparseRow> {
-        texts
-            .par_iter()
-            .map_init(Scratch::default, |s, t| {
+    /// Transforms many texts in parallel, with their contexts when given.
+    pub fn transform_many(
+        &self,
+        normaliser: &Normaliser,
+        texts: &[&str],
+        contexts: Option<&[&str]>,
+    ) -> Vec<SparseRow> {
+        (0..texts.len())
+            .into_par_iter()
+            .map_init(Scratch::default, |s, i| {
                 let mut row = Vec::new();
-                self.transform_into(normaliser, t, s, &mut row);
+                self.transform_into(normaliser, texts[i], contexts.map(|c| c[i]), s, &mut row);
                 row
             })
             .collect()
@@ -535,13 +616,59 @@ mod tests {
             min_df: 2,
             max_features: 4,
             sublinear_tf: true,
+            context_weight: 0.0,
         };
-        let v = Vectoriser::fit(&p, &n, &texts, &y, 3).unwrap();
+        let v = Vectoriser::fit(&p, &n, &texts, None, &y, 3).unwrap();
         assert_eq!(v.len(), 4);
         let row = v.transform(&n, "We share data and keep it for two years");
         let norm: f32 = row.iter().map(|x| x.1 * x.1).sum();
         assert!((norm - 1.0).abs() < 1e-5);
         assert!(v.transform(&n, "zzz unknown").is_empty());
+    }
+
+    #[test]
+    fn context_terms_are_separate_and_weighted() {
+        let n = Normaliser::new();
+        let texts = [
+            "we keep logs",
+            "we keep files",
+            "cookies are small",
+            "cookies are files",
+        ];
+        let ctx = [
+            "retention section we keep logs",
+            "retention section",
+            "cookie section",
+            "cookie section",
+        ];
+        let y = [true, true, false, false];
+        let p = VectoriserParams {
+            min_df: 1,
+            context_weight: 0.5,
+            ..VectoriserParams::default()
+        };
+        let v = Vectoriser::fit(&p, &n, &texts, Some(&ctx), &y, 1).unwrap();
+        assert!((0..v.len()).any(|i| v.term(i) == "§retention"));
+        let mut row = Vec::new();
+        v.transform_into(
+            &n,
+            "we keep logs",
+            Some("retention section"),
+            &mut Scratch::default(),
+            &mut row,
+        );
+        let ctx_part: f32 = row
+            .iter()
+            .filter(|(i, _)| v.term(*i as usize).starts_with('§'))
+            .map(|x| x.1 * x.1)
+            .sum();
+        let own_part: f32 = row
+            .iter()
+            .filter(|(i, _)| !v.term(*i as usize).starts_with('§'))
+            .map(|x| x.1 * x.1)
+            .sum();
+        assert!(ctx_part > 0.0 && own_part > ctx_part);
+        assert!((ctx_part + own_part - 1.0).abs() < 1e-5);
     }
 
     #[test]

@@ -457,12 +457,12 @@ fn heat_cell(
 
 /// The hover text of a sentence: each predicted practice with its probability and top terms,
 /// else the most likely practice.
-fn sentence_info(model: &Model, s: &TaggedSentence) -> (String, serde_json::Value) {
+fn sentence_info(model: &Model, s: &TaggedSentence, context: &str) -> (String, serde_json::Value) {
     let mut title = Vec::new();
     let mut terms = serde_json::Map::new();
     for &l in &s.labels {
         let t: Vec<String> = model
-            .explain(&s.text, l, TOP_TERMS)
+            .explain(&s.text, Some(context), l, TOP_TERMS)
             .into_iter()
             .map(|(t, _)| t)
             .collect();
@@ -486,8 +486,8 @@ fn sentence_info(model: &Model, s: &TaggedSentence) -> (String, serde_json::Valu
     (title.join("\n"), serde_json::Value::Object(terms))
 }
 
-fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence) -> String {
-    let (title, terms) = sentence_info(model, s);
+fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, context: &str) -> String {
+    let (title, terms) = sentence_info(model, s, context);
     let probs: Vec<String> = s.probs.iter().map(|p| format!("{p:.3}")).collect();
     let mut class = String::from("s");
     let mut labels = s.labels.clone();
@@ -585,7 +585,8 @@ fn policy_view(
     h.push_str("</p>\n<div class=\"text\">\n");
     let mut open: Option<&str> = None;
     let mut prev_end: Option<usize> = None;
-    for s in &d.sentences {
+    let contexts = d.contexts();
+    for (si, s) in d.sentences.iter().enumerate() {
         let gap = prev_end.and_then(|e| d.text.get(e..s.span.start));
         let new_block = s.heading || open == Some("h4") || gap.is_none_or(|g| g.contains('\n'));
         if new_block {
@@ -598,7 +599,7 @@ fn policy_view(
         } else {
             h.push(' ');
         }
-        h.push_str(&sentence_html(model, i, s));
+        h.push_str(&sentence_html(model, i, s, &contexts[si]));
         prev_end = Some(s.span.end);
     }
     if let Some(tag) = open {

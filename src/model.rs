@@ -215,12 +215,20 @@ fn splitmix(mut x: u64) -> u64 {
 fn fit_core(
     normaliser: &Normaliser,
     texts: &[&str],
+    contexts: &[&str],
     y: &[bool],
     n_labels: usize,
     p: &TrainParams,
 ) -> Result<Core> {
-    let vectoriser = Vectoriser::fit(&p.vectoriser, normaliser, texts, y, n_labels)?;
-    let rows = vectoriser.transform_many(normaliser, texts);
+    let vectoriser = Vectoriser::fit(
+        &p.vectoriser,
+        normaliser,
+        texts,
+        Some(contexts),
+        y,
+        n_labels,
+    )?;
+    let rows = vectoriser.transform_many(normaliser, texts, Some(contexts));
     let k = vectoriser.len();
     let fitted: Vec<Result<(Vec<f32>, f32)>> = (0..n_labels)
         .into_par_iter()
@@ -345,13 +353,19 @@ fn score_rows(core_w: &[f32], intercepts: &[f32], row: &SparseRow, out: &mut [f3
 }
 
 impl Core {
-    fn probabilities(&self, normaliser: &Normaliser, texts: &[&str]) -> Vec<f32> {
+    fn probabilities(
+        &self,
+        normaliser: &Normaliser,
+        texts: &[&str],
+        contexts: &[&str],
+    ) -> Vec<f32> {
         probabilities(
             &self.vectoriser,
             &self.weights,
             &self.intercepts,
             normaliser,
             texts,
+            Some(contexts),
         )
     }
 }
@@ -362,16 +376,20 @@ fn probabilities(
     intercepts: &[f32],
     normaliser: &Normaliser,
     texts: &[&str],
+    contexts: Option<&[&str]>,
 ) -> Vec<f32> {
     let l = intercepts.len();
     let mut out = vec![0f32; texts.len() * l];
     out.par_chunks_mut(l.max(1) * 256)
-        .zip(texts.par_chunks(256))
+        .enumerate()
         .for_each_init(
             || (Scratch::default(), SparseRow::new()),
-            |(s, row), (o, chunk)| {
-                for (i, t) in chunk.iter().enumerate() {
-                    vectoriser.transform_into(normaliser, t, s, row);
+            |(s, row), (c, o)| {
+                let start = c * 256;
+                let end = (start + 256).min(texts.len());
+                for (i, t) in texts[start..end].iter().enumerate() {
+                    let ctx = contexts.map(|cs| cs[start + i]);
+                    vectoriser.transform_into(normaliser, t, ctx, s, row);
                     score_rows(weights, intercepts, row, &mut o[i * l..(i + 1) * l]);
                 }
             },
@@ -448,6 +466,8 @@ impl Model {
         }
         let normaliser = Normaliser::new();
         let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+        let context_owned = data.contexts();
+        let contexts: Vec<&str> = context_owned.iter().map(String::as_str).collect();
 
         let mut groups: Vec<&String> = data.group.iter().collect();
         groups.sort();
@@ -461,13 +481,15 @@ impl Model {
                 let train_idx: Vec<usize> = (0..n).filter(|&r| folds[r] != f).collect();
                 let test_idx: Vec<usize> = (0..n).filter(|&r| folds[r] == f).collect();
                 let tt: Vec<&str> = train_idx.iter().map(|&r| texts[r]).collect();
+                let tc: Vec<&str> = train_idx.iter().map(|&r| contexts[r]).collect();
                 let ty: Vec<bool> = train_idx
                     .iter()
                     .flat_map(|&r| y[r * nl..(r + 1) * nl].iter().copied())
                     .collect();
-                let core = fit_core(&normaliser, &tt, &ty, nl, p)?;
+                let core = fit_core(&normaliser, &tt, &tc, &ty, nl, p)?;
                 let et: Vec<&str> = test_idx.iter().map(|&r| texts[r]).collect();
-                let probs = core.probabilities(&normaliser, &et);
+                let ec: Vec<&str> = test_idx.iter().map(|&r| contexts[r]).collect();
+                let probs = core.probabilities(&normaliser, &et, &ec);
                 for (i, &r) in test_idx.iter().enumerate() {
                     oof[r * nl..(r + 1) * nl].copy_from_slice(&probs[i * nl..(i + 1) * nl]);
                 }
@@ -486,7 +508,7 @@ impl Model {
             (vec![0.5; nl], None)
         };
         progress(TrainStage::Final);
-        let core = fit_core(&normaliser, &texts, &y, nl, p)?;
+        let core = fit_core(&normaliser, &texts, &contexts, &y, nl, p)?;
         Ok(Model {
             labels,
             vectoriser: core.vectoriser,
@@ -504,14 +526,22 @@ impl Model {
         })
     }
 
-    /// Probabilities for each text, row-major (`texts.len()` × `labels.len()`).
+    /// Probabilities for each text, row-major (`texts.len()` × `labels.len()`); each text is
+    /// its own context.
     pub fn probabilities(&self, texts: &[&str]) -> Vec<f32> {
+        self.probabilities_in_context(texts, None)
+    }
+
+    /// Probabilities for each text given the paragraph it sits in (`contexts[i]` for
+    /// `texts[i]`; only used by models trained with context features).
+    pub fn probabilities_in_context(&self, texts: &[&str], contexts: Option<&[&str]>) -> Vec<f32> {
         probabilities(
             &self.vectoriser,
             &self.weights,
             &self.intercepts,
             &Normaliser::new(),
             texts,
+            contexts,
         )
     }
 
@@ -523,8 +553,17 @@ impl Model {
     /// Every feature's contribution to the logit of label `l` for `text` (TF-IDF value ×
     /// weight), largest first. The contributions plus the intercept sum exactly to the logit,
     /// so this is the model's own account of its decision, not a heuristic.
-    pub fn contributions(&self, text: &str, l: usize) -> Vec<(String, f32)> {
-        let row = self.vectoriser.transform(&Normaliser::new(), text);
+    /// `context` is the sentence's paragraph as given to [`Model::probabilities_in_context`]
+    /// (`None`: the text is its own context). Context terms are named `§word`.
+    pub fn contributions(&self, text: &str, context: Option<&str>, l: usize) -> Vec<(String, f32)> {
+        let mut row = Vec::new();
+        self.vectoriser.transform_into(
+            &Normaliser::new(),
+            text,
+            context,
+            &mut crate::features::Scratch::default(),
+            &mut row,
+        );
         let nl = self.labels.len();
         let mut contrib: Vec<(String, f32)> = row
             .iter()
@@ -539,12 +578,24 @@ impl Model {
         contrib
     }
 
-    /// The `top` terms that pushed label `l` up the most for `text` (positive contributions
-    /// only), largest first.
-    pub fn explain(&self, text: &str, l: usize, top: usize) -> Vec<(String, f32)> {
-        let mut c = self.contributions(text, l);
+    /// The `top` terms that pushed label `l` up the most for `text` in `context` (positive
+    /// contributions only), largest first. Terms from the paragraph context read
+    /// `word (paragraph)`.
+    pub fn explain(
+        &self,
+        text: &str,
+        context: Option<&str>,
+        l: usize,
+        top: usize,
+    ) -> Vec<(String, f32)> {
+        let mut c = self.contributions(text, context, l);
         c.retain(|(_, v)| *v > 0.0);
         c.truncate(top);
+        for (t, _) in &mut c {
+            if let Some(w) = t.strip_prefix('§') {
+                *t = format!("{w} (paragraph)");
+            }
+        }
         c
     }
 
@@ -666,14 +717,14 @@ mod tests {
         let p = model.probabilities(&[text]);
         for (l, &pl) in p.iter().enumerate() {
             let logit: f32 = model
-                .contributions(text, l)
+                .contributions(text, None, l)
                 .iter()
                 .map(|c| c.1)
                 .sum::<f32>()
                 + model.intercepts[l];
             assert!((sigmoid(logit) - pl).abs() < 1e-5, "label {l}");
         }
-        let e = model.explain(text, 1, 3);
+        let e = model.explain(text, None, 1, 3);
         assert!(!e.is_empty() && e.len() <= 3);
         assert!(e.windows(2).all(|w| w[0].1 >= w[1].1));
     }

@@ -121,7 +121,8 @@ pub fn print_predictions(
         PredictFormat::Jsonl | PredictFormat::Json => {
             let mut all = Vec::new();
             for d in docs {
-                for s in &d.sentences {
+                let contexts = if explain { d.contexts() } else { Vec::new() };
+                for (i, s) in d.sentences.iter().enumerate() {
                     let mut v = serde_json::json!({
                         "company": d.company,
                         "file": d.path.display().to_string(),
@@ -132,7 +133,12 @@ pub fn print_predictions(
                         "span": [s.span.start, s.span.end],
                     });
                     if explain {
-                        v["explanations"] = explanations_json(model, &s.text, &s.labels);
+                        v["explanations"] = explanations_json(
+                            model,
+                            &s.text,
+                            contexts.get(i).map(String::as_str),
+                            &s.labels,
+                        );
                     }
                     if format == PredictFormat::Jsonl {
                         serde_json::to_writer(&mut out, &v)?;
@@ -164,7 +170,8 @@ pub fn print_predictions(
                 )?;
                 let mut t = new_table();
                 t.set_header(vec!["#", "labels (probability)", "sentence"]);
-                for s in &d.sentences {
+                let contexts = if explain { d.contexts() } else { Vec::new() };
+                for (i, s) in d.sentences.iter().enumerate() {
                     let mut labs: Vec<String> = s
                         .labels
                         .iter()
@@ -173,7 +180,7 @@ pub fn print_predictions(
                     if explain {
                         for &l in &s.labels {
                             let terms: Vec<String> = model
-                                .explain(&s.text, l, 4)
+                                .explain(&s.text, contexts.get(i).map(String::as_str), l, 4)
                                 .into_iter()
                                 .map(|(t, _)| t)
                                 .collect();
@@ -194,11 +201,16 @@ pub fn print_predictions(
     Ok(())
 }
 
-fn explanations_json(model: &Model, text: &str, labels: &[usize]) -> serde_json::Value {
+fn explanations_json(
+    model: &Model,
+    text: &str,
+    context: Option<&str>,
+    labels: &[usize],
+) -> serde_json::Value {
     let mut m = serde_json::Map::new();
     for &l in labels {
         let terms: Vec<serde_json::Value> = model
-            .explain(text, l, 5)
+            .explain(text, context, l, 5)
             .into_iter()
             .map(|(t, c)| serde_json::json!({"term": t, "contribution": (c as f64 * 1e6).round() / 1e6}))
             .collect();

@@ -20,6 +20,8 @@ pub struct TaggedSentence {
     pub text: String,
     /// Whether the unit is a heading.
     pub heading: bool,
+    /// The block (paragraph) the sentence belongs to; sentences of one paragraph share it.
+    pub block: usize,
     /// Probability per model label.
     pub probs: Vec<f32>,
     /// Indices of the labels whose probability passed the threshold.
@@ -82,7 +84,19 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
         crate::model::Unit::Segment => sentences::split_paragraphs(&doc.text, doc.body_start, opts),
     };
     let texts: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
-    let probs = model.probabilities(&texts);
+    // The context of a sentence is its paragraph: the sentences of the same block.
+    let contexts: Vec<String> = if model.vectoriser.params().context_weight > 0.0 {
+        block_contexts(
+            &sents
+                .iter()
+                .map(|s| (s.block, s.text.as_str()))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        Vec::new()
+    };
+    let ctx: Vec<&str> = contexts.iter().map(String::as_str).collect();
+    let probs = model.probabilities_in_context(&texts, (!ctx.is_empty()).then_some(&ctx[..]));
     let nl = model.labels.len();
     let sentences = sents
         .into_iter()
@@ -95,6 +109,7 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
                 span: s.span,
                 text: s.text,
                 heading: s.heading,
+                block: s.block,
                 probs: p,
                 labels,
             }
@@ -108,6 +123,35 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
         warnings: doc.warnings,
         text: doc.text,
         sentences,
+    }
+}
+
+/// Contexts for sentences given as `(block, text)` in document order: each block's sentences
+/// go through [`crate::features::paragraph_contexts`].
+pub fn block_contexts(sents: &[(usize, &str)]) -> Vec<String> {
+    let mut out = Vec::with_capacity(sents.len());
+    let mut i = 0;
+    while i < sents.len() {
+        let j = (i..sents.len())
+            .find(|&j| sents[j].0 != sents[i].0)
+            .unwrap_or(sents.len());
+        let texts: Vec<&str> = sents[i..j].iter().map(|s| s.1).collect();
+        out.extend(crate::features::paragraph_contexts(&texts));
+        i = j;
+    }
+    out
+}
+
+impl TaggedDocument {
+    /// The context (paragraph) of every sentence, as the model saw it.
+    pub fn contexts(&self) -> Vec<String> {
+        block_contexts(
+            &self
+                .sentences
+                .iter()
+                .map(|s| (s.block, s.text.as_str()))
+                .collect::<Vec<_>>(),
+        )
     }
 }
 

@@ -31,6 +31,9 @@ pub struct Sentence {
     pub text: String,
     /// True when the unit is a heading (Markdown `#`, or a line that is entirely bold).
     pub heading: bool,
+    /// 0-based index of the block (paragraph, heading or list item) the unit belongs to;
+    /// sentences of one paragraph share it.
+    pub block: usize,
 }
 
 /// Splitter options.
@@ -86,7 +89,12 @@ struct Block {
 pub fn split(text: &str, start: usize, opts: &SplitOptions) -> Vec<Sentence> {
     let mut out = Vec::new();
     for block in blocks(text, start) {
+        let before = out.len();
         split_block(text, &block, opts, &mut out);
+        let bi = out.get(before.wrapping_sub(1)).map_or(0, |s| s.block + 1);
+        for s in &mut out[before..] {
+            s.block = bi;
+        }
     }
     out
 }
@@ -96,7 +104,12 @@ pub fn split(text: &str, start: usize, opts: &SplitOptions) -> Vec<Sentence> {
 pub fn split_paragraphs(text: &str, start: usize, opts: &SplitOptions) -> Vec<Sentence> {
     let mut out = Vec::new();
     for block in blocks(text, start) {
+        let before = out.len();
         push(text, block.range.clone(), block.heading, opts, &mut out);
+        let bi = out.get(before.wrapping_sub(1)).map_or(0, |s| s.block + 1);
+        for s in &mut out[before..] {
+            s.block = bi;
+        }
     }
     out
 }
@@ -493,6 +506,7 @@ fn push_clean(text: &str, span: Range<usize>, heading: bool, out: &mut Vec<Sente
             span,
             text: cleaned,
             heading,
+            block: 0,
         });
     }
 }

@@ -340,7 +340,7 @@ pub fn html_to_text(html: &str) -> String {
     let doc = scraper::Html::parse_document(flat.as_deref().unwrap_or(html));
     let mut out = String::with_capacity(html.len() / 2);
     let mut skip_depth = 0usize;
-    for edge in doc.tree.root().traverse() {
+    for edge in edges(doc.tree.root()) {
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Element(e) => {
@@ -394,6 +394,27 @@ fn newline(out: &mut String) {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
+}
+
+/// Depth-first open/close edges, like `NodeRef::traverse`, but found through child lists only.
+/// ego-tree 0.10's `reparent_from_id_append` (used by html5ever's adoption agency for
+/// misnested formatting tags such as `<b><div>x<!---->y<ul></b>z`) updates the parent link of
+/// only the first and last child it moves, and `traverse` climbs parent links: from a stale one
+/// it jumped past the rest of the document, silently dropping its text (ego-tree issue #44).
+fn edges(
+    root: ego_tree::NodeRef<'_, scraper::Node>,
+) -> impl Iterator<Item = ego_tree::iter::Edge<'_, scraper::Node>> {
+    use ego_tree::iter::Edge;
+    let mut stack = vec![Edge::Open(root)];
+    std::iter::from_fn(move || {
+        let edge = stack.pop()?;
+        if let Edge::Open(node) = edge {
+            stack.push(Edge::Close(node));
+            let children: Vec<_> = node.children().collect();
+            stack.extend(children.into_iter().rev().map(Edge::Open));
+        }
+        Some(edge)
+    })
 }
 
 /// Markup nested deeper than this is flattened before parsing (see [`flatten_deep_markup`]).

@@ -9,7 +9,7 @@ use std::path::Path;
 
 const OLD: &str = "Acme privacy policy\n\n\
 We collect your name and e-mail address when you create an account.\n\n\
-We share your postal address with the courier that delivers your order.\n\n\
+We share your postal address with our delivery partner so that your parcel arrives.\n\n\
 Contact us with any questions.\n";
 
 const NEW: &str = "Acme privacy policy\n\n\
@@ -86,7 +86,7 @@ fn small_pair_exact() {
     assert_eq!(share["status"], "removed");
     assert_eq!(
         texts(&share["removed"]),
-        ["We share your postal address with the courier that delivers your order."]
+        ["We share your postal address with our delivery partner so that your parcel arrives."]
     );
     let fp = practice(&d, "First Party Collection/Use");
     assert_eq!(fp["status"], "kept");

@@ -6,9 +6,10 @@
 mod common;
 
 use policy_classifier::data::LabelledData;
-use policy_classifier::features::{Normaliser, Vectoriser, VectoriserParams};
+use policy_classifier::features::{Normaliser, Vectoriser};
 use policy_classifier::model::{Model, TrainParams, FORMAT_VERSION};
 use policy_classifier::sentences::{split, SplitOptions};
+use policy_classifier::text::html_to_text;
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -228,6 +229,26 @@ proptest! {
         }
     }
 
+    /// Markup nested deeper than the parser's depth cap keeps all its text: a fragment gives
+    /// the same words wrapped in 10 or in 600 `<div>`s (where the flattening pre-pass applies).
+    #[test]
+    fn deeply_nested_html_keeps_its_text(pieces in html_fragment()) {
+        let frag = pieces.concat();
+        let wrap = |n: usize| format!("{}{frag}{}", "<div>".repeat(n), "</div>".repeat(n));
+        let words = |html: String| -> Vec<char> {
+            html_to_text(&html).chars().filter(|c| c.is_alphanumeric()).collect()
+        };
+        // Every word of the fragment, in order: nothing dropped, moved or leaked from a script.
+        let want: Vec<char> = pieces
+            .iter()
+            .filter(|p| p.bytes().all(|b| b.is_ascii_lowercase()))
+            .flat_map(|p| p.chars())
+            .collect();
+        let shallow = words(wrap(10));
+        prop_assert_eq!(&shallow, &want);
+        prop_assert_eq!(words(wrap(600)), want);
+    }
+
     /// Arbitrary bytes, with or without a valid header, never make the loader panic.
     #[test]
     fn model_loader_never_panics_on_arbitrary_bytes(
@@ -265,10 +286,27 @@ proptest! {
             let p = m.probabilities(&texts);
             prop_assert_eq!(p.len(), texts.len() * m.labels.len());
             for l in 0..m.labels.len() {
-                let _ = m.explain(texts[0], l, 3);
+                let _ = m.explain(texts[0], None, l, 3);
             }
         }
     }
+}
+
+/// HTML fragments: block and inline tags (closed or not), text, comments, entities, and a
+/// script whose text (`Q`) must never show.
+fn html_fragment() -> impl Strategy<Value = Vec<String>> {
+    let piece = prop_oneof![
+        3 => "[a-z]{1,6}",
+        2 => Just(" ".to_string()),
+        4 => prop::sample::select(vec![
+            "<p>", "</p>", "<b>", "</b>", "<i>", "<ul>", "</ul>", "<li>", "</li>", "<br>",
+            "<span>", "</span>", "<h2>", "</h2>", "<div>", "</div>", "<table><tr><td>",
+            "</td></tr></table>", "<a href=\"x>y\">", "</a>", "<!-- c -->", "&amp;",
+            "<script>Q < QQ</script>", "<svg><path/></svg>", "<p/>",
+        ])
+        .prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..60)
 }
 
 /// Cheap sentence texts for large batches: training-like sentences, random words, odd ones.
@@ -298,28 +336,20 @@ fn with_checksum(payload: &[u8]) -> Vec<u8> {
     f
 }
 
+/// The vectoriser of a model trained with a chi² cap of 12 features.
 fn vectoriser() -> &'static Vectoriser {
     static V: OnceLock<Vectoriser> = OnceLock::new();
     V.get_or_init(|| {
-        let texts = [
-            "we share data with partners",
-            "we share data with advertisers",
-            "we keep data for two years",
-            "we keep logs for two years",
-            "contact us by mail",
-            "contact us by phone",
-            "daten werden gelöscht",
-        ];
-        let y: Vec<bool> = (0..texts.len() * 3).map(|i| i % 4 == 0).collect();
-        let p = VectoriserParams {
-            max_ngram: 2,
-            min_df: 1,
-            max_features: 12,
-            sublinear_tf: true,
-        };
-        let v = Vectoriser::fit(&p, &Normaliser::new(), &texts, &y, 3).unwrap();
-        assert_eq!(v.len(), 12, "the chi² cap applies");
-        v
+        let dir = tempfile::tempdir().unwrap();
+        let mut data = LabelledData::default();
+        data.read_csv(&common::tiny_training_csv(dir.path()))
+            .unwrap();
+        let mut p = TrainParams::default();
+        p.vectoriser.min_df = 1;
+        p.vectoriser.max_features = 12;
+        let m = Model::fit(&data, &p.check().unwrap(), &|_| {}).unwrap();
+        assert_eq!(m.vectoriser.len(), 12, "the chi² cap applies");
+        m.vectoriser
     })
 }
 

@@ -288,6 +288,37 @@ fn deeply_nested_and_unclosed_html_finishes_quickly_with_the_text() {
     assert!(!u.contains("var x"), "script text leaked: {u}");
 }
 
+/// Misnested formatting tags make html5ever move nodes (the adoption agency); a bug in the
+/// tree crate then made the HTML-to-text walk skip the rest of the page. Every word must
+/// survive.
+#[test]
+fn misnested_formatting_tags_lose_no_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = tiny_model(dir.path());
+    let p = dir.path().join("misnested.html");
+    std::fs::write(
+        &p,
+        "<html><body><b><div><!-- c -->We collect your name.<ul></b>We keep logs for a year.\
+         </ul></div><p>We share data with partners.</p></body></html>",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(classify()
+        .args(["predict", "-f", "csv", "--model"])
+        .arg(&model)
+        .arg(&p));
+    assert_eq!(code, 0, "{stderr}");
+    let (_, rows) = parse_csv(&stdout);
+    let texts: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "We collect your name.",
+            "We keep logs for a year.",
+            "We share data with partners."
+        ]
+    );
+}
+
 #[test]
 fn unreadable_files_and_directories_are_reported_not_fatal() {
     #[cfg(unix)]
@@ -650,14 +681,16 @@ fn model_flag_pointing_at_a_directory() {
     );
 }
 
-/// Kills `classify train --model M` at times spread over its run (including the moments it
-/// writes), where M already holds a good model: M must always be either the old model or the
-/// complete new one, byte for byte (training is deterministic).
+/// Kills `classify train --model M` (SIGKILL) where M already holds a good model: at the
+/// moment its temporary file appears (mid-write) and at times spread over the run. M must
+/// always be the old model or the complete new one, byte for byte (training is deterministic).
 #[test]
 fn killed_training_leaves_the_old_model_or_the_complete_new_one() {
     let dir = tempfile::tempdir().unwrap();
     let data = repo().join("datasets/corpus.csv");
-    let m = dir.path().join("model.bin");
+    let out_dir = dir.path().join("models");
+    std::fs::create_dir(&out_dir).unwrap();
+    let m = out_dir.join("model.bin");
     let old = std::fs::read(tiny_model(dir.path())).unwrap();
     let train = |m: &Path| {
         let mut c = classify_std();
@@ -677,29 +710,68 @@ fn killed_training_leaves_the_old_model_or_the_complete_new_one() {
     let full = t.elapsed();
     let new = std::fs::read(&reference).unwrap();
     assert_ne!(old, new);
-    let mut seen = (0, 0);
-    let fractions = [0.05, 0.3, 0.6, 0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.1];
-    for f in fractions {
+    let temp_files = || {
+        std::fs::read_dir(&out_dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+            .count()
+    };
+    let (mut kept_old, mut got_new, mut mid_write) = (0, 0, 0);
+    let mut check = |when: &str| {
+        let now = std::fs::read(&m).unwrap();
+        if now == old {
+            kept_old += 1;
+        } else if now == new {
+            got_new += 1;
+        } else {
+            panic!(
+                "killed {when}: the model file is neither the old nor the new model ({} bytes)",
+                now.len()
+            );
+        }
+        Model::load(&m).expect("the model file still loads");
+    };
+    // Kill as soon as the temporary file exists, i.e. while the new model is being written.
+    for _ in 0..3 {
+        std::fs::write(&m, &old).unwrap();
+        let before = temp_files();
+        let mut child = train(&m).spawn().unwrap();
+        let deadline = Instant::now() + full * 20 + Duration::from_secs(60);
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break; // finished before a temporary file was seen
+            }
+            if temp_files() > before {
+                let _ = child.kill();
+                mid_write += 1;
+                break;
+            }
+            assert!(Instant::now() < deadline, "training did not finish");
+            std::thread::sleep(Duration::from_micros(50));
+        }
+        child.wait().unwrap();
+        check("mid-write");
+    }
+    // Kill at times spread over the run.
+    for f in [0.1, 0.5, 0.9] {
         std::fs::write(&m, &old).unwrap();
         let mut child = train(&m).spawn().unwrap();
         std::thread::sleep(full.mul_f64(f));
-        let _ = child.kill(); // SIGKILL: no chance to clean up
+        let _ = child.kill();
         child.wait().unwrap();
-        let now = std::fs::read(&m).unwrap();
-        if now == old {
-            seen.0 += 1;
-        } else if now == new {
-            seen.1 += 1;
-        } else {
-            panic!("killed at {f} × {full:?}: the model file is neither the old nor the new model ({} bytes)", now.len());
-        }
-        Model::load(&m).expect("the model file still loads");
+        check(&format!("at {f} of a full run"));
     }
     eprintln!(
-        "kill test: {} runs left the old model, {} the new one (full run {full:?})",
-        seen.0, seen.1
+        "kill test: {mid_write} kills while the temporary file existed; {kept_old} runs left the \
+         old model, {got_new} the new one; {} stale temporary file(s) (full run {full:.1?})",
+        temp_files()
     );
-    assert!(seen.0 > 0, "no kill landed before the rename");
+    assert!(
+        mid_write > 0,
+        "no kill landed while the model was being written"
+    );
+    assert!(kept_old > 0);
 }
 
 /// The deterministic counterpart of the kill test: a write that fails half-way (as a full disk

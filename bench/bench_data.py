@@ -125,13 +125,15 @@ def fmt_mib(kb):
 
 def summarise(path, runs):
     """RESULTS.tsv lines: kind, key, value... (see compare.sh)."""
-    times, rss, info, pairs, notes, killed = {}, {}, {}, [], [], {}
+    times, rss, cpu, info, pairs, notes, killed = {}, {}, {}, {}, [], [], {}
     with open(path, encoding='utf-8') as f:
         for line in f:
             parts = line.rstrip('\n').split('\t')
             if parts[0] == 'time':
                 times.setdefault(parts[1], []).append(float(parts[2]))
                 rss.setdefault(parts[1], []).append(int(parts[3]))
+                if len(parts) > 4:
+                    cpu.setdefault(parts[1], []).append(float(parts[4]))
             elif parts[0] == 'killed':
                 killed[parts[1]] = (float(parts[2]), int(parts[3]))
             elif parts[0] == 'info':
@@ -157,11 +159,16 @@ def summarise(path, runs):
         return '—'
 
     out = []
-    out.append(f'Medians of {runs} alternating runs (wall time of the whole process; '
-               'peak RSS is the largest of the runs).')
+    def mcpu(key):
+        return f'{statistics.median(cpu[key]):.1f} s' if key in cpu else '—'
+
+    out.append(f'Medians of {runs} alternating runs: wall time of the whole process (the ratio '
+               'is of wall times), CPU time (user + system, all threads), and peak RSS (the '
+               'largest of the runs).')
     out.append('')
-    out.append('| measurement | ours | peer | ours / peer | ours peak RSS | peer peak RSS |')
-    out.append('|---|---|---|---|---|---|')
+    out.append('| measurement | ours | peer | ours / peer | ours CPU | peer CPU '
+               '| ours peak RSS | peer peak RSS |')
+    out.append('|---|---|---|---|---|---|---|---|')
     for title, ours, peer, extra in pairs:
         o, p = med(ours), med(peer) if peer != '-' else None
         ratio = f'{o / p:.3f}×' if o is not None and p else '—'
@@ -177,6 +184,7 @@ def summarise(path, runs):
             ratio = f'> {killed[ours][0] / p:.1f}×'
         out.append(
             f"| {title} | {cell(ours, o, extra_o)} | {cell(peer, p, extra_p)} | {ratio} | "
+            f"{mcpu(ours)} | {mcpu(peer) if peer != '-' else '—'} | "
             f"{fmt_mib(mrss(ours)) if mrss(ours) else '—'} | "
             f"{fmt_mib(mrss(peer)) if peer != '-' and mrss(peer) else '—'} |")
     out.append('')

@@ -75,25 +75,25 @@ BIN="$WORK/classify"
 # bash wrapper does not count); stdout → $WORK/KEY.out.
 measure() {
     local key=$1 fn=$2
-    if ! /usr/bin/time -f '%e %M' -o "$WORK/time" bash -c "$fn" >"$WORK/$key.out" 2>"$WORK/$key.err"; then
+    if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" bash -c "$fn" >"$WORK/$key.out" 2>"$WORK/$key.err"; then
         echo "compare.sh: '$key' failed (function $fn)" >&2
         tail -5 "$WORK/$key.err" >&2
         exit 1
     fi
-    local e m
-    read -r e m < <(tail -1 "$WORK/time")
-    printf 'time\t%s\t%s\t%s\n' "$key" "$e" "$m" >>"$RES"
-    log "  $key: ${e}s, $((m / 1024)) MiB"
+    local e m u sy
+    read -r e m u sy < <(tail -1 "$WORK/time")
+    printf 'time\t%s\t%s\t%s\t%s\n' "$key" "$e" "$m" "$(awk -v a="$u" -v b="$sy" 'BEGIN { printf "%.2f", a + b }')" >>"$RES"
+    log "  $key: ${e}s, $((m / 1024)) MiB, CPU ${u}+${sy}s"
 }
 
 # measure_capped KEY FUNCTION SECONDS: like measure, but the command is killed after SECONDS;
 # a killed run is recorded as "killed" (its peak RSS up to then is kept).
 measure_capped() {
     local key=$1 fn=$2 cap=$3 rc=0
-    /usr/bin/time -f '%e %M' -o "$WORK/time" timeout "$cap" bash -c "$fn" \
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/time" timeout "$cap" bash -c "$fn" \
         >"$WORK/$key.out" 2>"$WORK/$key.err" || rc=$?
-    local e m
-    read -r e m < <(tail -1 "$WORK/time")
+    local e m u sy
+    read -r e m u sy < <(tail -1 "$WORK/time")
     if ((rc == 124)); then
         printf 'killed\t%s\t%s\t%s\n' "$key" "$e" "$m" >>"$RES"
         log "  $key: killed after ${cap}s, $((m / 1024)) MiB so far"
@@ -102,8 +102,8 @@ measure_capped() {
         tail -5 "$WORK/$key.err" >&2
         exit 1
     else
-        printf 'time\t%s\t%s\t%s\n' "$key" "$e" "$m" >>"$RES"
-        log "  $key: ${e}s, $((m / 1024)) MiB"
+        printf 'time\t%s\t%s\t%s\t%s\n' "$key" "$e" "$m" "$(awk -v a="$u" -v b="$sy" 'BEGIN { printf "%.2f", a + b }')" >>"$RES"
+        log "  $key: ${e}s, $((m / 1024)) MiB, CPU ${u}+${sy}s"
     fi
 }
 

@@ -202,7 +202,7 @@ fn bench_transform_and_score(c: &mut Criterion) {
                 for t in texts {
                     model
                         .vectoriser
-                        .transform_into(&normaliser, t, &mut scratch, &mut row);
+                        .transform_into(&normaliser, t, None, &mut scratch, &mut row);
                     black_box(row.len());
                 }
             })

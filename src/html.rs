@@ -768,18 +768,11 @@ pub fn diff_details(d: &PolicyDiff, old: &Coverage, new: &Coverage) -> String {
 }
 
 fn inputs_html(files: &[FileStatus]) -> String {
-    let count = |st: &str| files.iter().filter(|f| f.status == st).count();
     let mut h = format!(
-        "<section id=\"inputs\"><h2>Inputs</h2>\n<p>{} files: {} tagged, {} skipped, {} failed.</p>\n",
-        files.len(),
-        count("tagged"),
-        count("skipped"),
-        count("failed")
+        "<section id=\"inputs\"><h2>Inputs</h2>\n<p>{}</p>\n",
+        crate::report::accounting_line(files)
     );
-    let problems: Vec<&FileStatus> = files
-        .iter()
-        .filter(|f| f.status != "tagged" || !f.message.is_empty())
-        .collect();
+    let problems = crate::report::problem_files(files);
     if !problems.is_empty() {
         h.push_str("<table class=\"files\"><thead><tr><th>file</th><th>status</th><th>message</th></tr></thead><tbody>\n");
         for f in problems {

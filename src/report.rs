@@ -348,6 +348,26 @@ fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     .map_err(|e| polars_err(path, e))
 }
 
+/// "N files: a tagged, b skipped, c failed." for the report summaries.
+pub fn accounting_line(files: &[FileStatus]) -> String {
+    let count = |st: &str| files.iter().filter(|f| f.status == st).count();
+    format!(
+        "{} files: {} tagged, {} skipped, {} failed.",
+        files.len(),
+        count("tagged"),
+        count("skipped"),
+        count("failed")
+    )
+}
+
+/// The inputs worth listing in a summary: every one not tagged, and tagged ones with warnings.
+pub fn problem_files(files: &[FileStatus]) -> Vec<&FileStatus> {
+    files
+        .iter()
+        .filter(|f| f.status != "tagged" || !f.message.is_empty())
+        .collect()
+}
+
 /// The Markdown summary: coverage matrix (✓ with the share of sentences, or — when silent) and
 /// file accounting.
 pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -> String {
@@ -373,19 +393,8 @@ pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -
             cells.join(" | ")
         );
     }
-    let count = |st: &str| files.iter().filter(|f| f.status == st).count();
-    let _ = writeln!(
-        s,
-        "\n## Inputs\n\n{} files: {} tagged, {} skipped, {} failed.\n",
-        files.len(),
-        count("tagged"),
-        count("skipped"),
-        count("failed")
-    );
-    let problems: Vec<&FileStatus> = files
-        .iter()
-        .filter(|f| f.status != "tagged" || !f.message.is_empty())
-        .collect();
+    let _ = writeln!(s, "\n## Inputs\n\n{}\n", accounting_line(files));
+    let problems = problem_files(files);
     if !problems.is_empty() {
         s.push_str("| file | status | message |\n|---|---|---|\n");
         for f in problems {

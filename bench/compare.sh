@@ -6,7 +6,7 @@
 #   RUNS=3 bench/compare.sh          # what docs/performance.md shows (≈ 10–15 min)
 #   SCALE=0 bench/compare.sh         # skip the scale section (×10 corpus, 100k-row training)
 #   BUILD=0 bench/compare.sh         # use the existing target/release/classify as it is
-#   TRAIN_CAP=600 bench/compare.sh   # seconds before a 100k-row training run is killed (240)
+#   TRAIN_CAP=600 bench/compare.sh   # seconds before a 100k-row training run is killed (150)
 #
 # Prints Markdown to stdout (progress on stderr) and keeps a copy in bench/out/ (git-ignored).
 # Needs: a release build (the script runs `cargo build --release`), python3 with scikit-learn,
@@ -20,7 +20,7 @@
 #      ours --threshold-folds 0, peer `train`; plus F1 of all three on held-out policies
 #      (two policy-grouped halves, each model trained on one half and scored on the other,
 #      F1 pooled over both; the same Python scorer reads both tools' predictions);
-#  (b) `classify report` over ../shared/corpus/unlabelled (2 threads, and 1 thread) vs the
+#  (b) `classify report` over ../shared/corpus/unlabelled (both cores) vs the
 #      peer's `tag` on the same folder;
 #  (c) predict throughput on the same sentence list (the ~100k-row CSV): ours
 #      `evaluate --predictions` vs peer `predict`; and sentences/s of (b) by each tool's own
@@ -37,7 +37,7 @@ RUNS=${RUNS:-5}
 SCALE=${SCALE:-1}
 SCALE_COPIES=${SCALE_COPIES:-10}
 AUG_ROWS=${AUG_ROWS:-100000}
-TRAIN_CAP=${TRAIN_CAP:-240}
+TRAIN_CAP=${TRAIN_CAP:-150}
 BIN="$ROOT/target/release/classify"
 HELP="$ROOT/bench/bench_data.py"
 
@@ -132,7 +132,6 @@ ours_train() { exec "$BIN" train -d "$DATA" -m "$WORK/ours.model"; }
 ours_train0() { exec "$BIN" train -d "$DATA" -m "$WORK/ours0.model" --threshold-folds 0; }
 peer_train() { peer train "$DATA" "$WORK/peer.pkl"; }
 ours_report() { exec "$BIN" report -m "$WORK/ours.model" --out "$WORK/rep" "$CORPUS"; }
-ours_report1() { RAYON_NUM_THREADS=1 exec "$BIN" report -m "$WORK/ours.model" --out "$WORK/rep1" "$CORPUS"; }
 peer_tag() { peer tag "$WORK/peer.pkl" "$CORPUS"; }
 ours_predict() {
     exec "$BIN" evaluate -m "$WORK/ours.model" -d "$WORK/aug.csv" --predictions "$WORK/ours_pred.csv" -f json
@@ -145,7 +144,7 @@ ours_aug_train() { exec "$BIN" train -d "$WORK/aug.csv" -m "$WORK/aug.model"; }
 ours_aug_train0() { exec "$BIN" train -d "$WORK/aug.csv" -m "$WORK/aug0.model" --threshold-folds 0; }
 peer_aug_train() { peer train "$WORK/aug.csv" "$WORK/aug.pkl"; }
 
-export -f ours_train ours_train0 peer_train ours_report ours_report1 peer_tag ours_predict \
+export -f ours_train ours_train0 peer_train ours_report peer_tag ours_predict \
     peer_predict ours_scale_report ours_aug_train ours_aug_train0 peer_aug_train peer
 export BIN WORK DATA CORPUS PEER SCALE_COPIES
 
@@ -182,11 +181,10 @@ info "held-out split" "policy-grouped halves by md5(policy_id) parity: $(cat "$W
 
 # ---- (b) report / tag ----
 log "(b) report over $CORPUS ($N_FILES files), $RUNS runs each"
-alternate ours_report:ours_report ours_report1:ours_report1 peer_tag:peer_tag
+alternate ours_report:ours_report peer_tag:peer_tag
 S_OURS=$(python3 "$HELP" sentences "$WORK/rep/files.csv")
 S_PEER=$(grep -o '[0-9]* sentences' "$WORK/peer_tag.out" | grep -o '[0-9]*')
 pair "(b) report over unlabelled/ ($N_FILES files): ours (2 threads) vs peer tag" ours_report peer_tag "$S_OURS|$S_PEER"
-pair "(b) report, ours with RAYON_NUM_THREADS=1 vs peer tag" ours_report1 peer_tag "$S_OURS|$S_PEER"
 info "sentences found in unlabelled/" "ours $S_OURS (splitter of src/sentences.rs), peer $S_PEER (its regex)"
 
 # ---- (c) predict throughput on one sentence list ----

@@ -432,7 +432,7 @@ const SIBLING_CLOSED: &[&str] = &["p", "li", "dt", "dd", "tr", "td", "th", "opti
 
 /// html5ever finds an element's scope by walking the stack of open elements, so every block
 /// start tag costs O(depth) and pathologically deep markup is quadratic: 100,000 nested
-/// `<div>`s (600 KB) took over 20 s. This linear pre-pass tracks nesting approximately and
+/// `<div>`s (600 KB) took over a minute. This linear pre-pass tracks nesting approximately and
 /// rewrites the tags nested deeper than [`MAX_HTML_DEPTH`]: block elements become `<br>` (still
 /// a line break), other elements are dropped, and all text is kept. Returns `None` when nothing
 /// is that deep, so ordinary documents are parsed exactly as they are.

@@ -12,14 +12,23 @@ fuzz_target!(|data: &[u8]| {
     let mut d = LabelledData::default();
     if let Err(e) = d.read_csv_bytes(Path::new("fuzz.csv"), data) {
         let msg = e.to_string();
-        assert!(msg.starts_with("fuzz.csv:"), "error does not name the file: {msg}");
+        assert!(
+            msg.starts_with("fuzz.csv:"),
+            "error does not name the file: {msg}"
+        );
         assert!(!msg.contains('\n') || msg.lines().count() > 0);
         return;
     }
     let n = d.len();
     assert_eq!(d.sources.len(), 1);
     assert_eq!(d.sources[0].rows, n);
-    for v in [d.labels.len(), d.company.len(), d.group.len(), d.policy_id.len(), d.segment_id.len()] {
+    for v in [
+        d.labels.len(),
+        d.company.len(),
+        d.group.len(),
+        d.policy_id.len(),
+        d.segment_id.len(),
+    ] {
         assert_eq!(v, n);
     }
     let _ = d.label_names();

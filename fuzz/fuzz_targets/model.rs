@@ -30,8 +30,5 @@ fuzz_target!(|data: &[u8]| {
     for (i, &pi) in p.iter().enumerate() {
         let _ = m.decide(i % nl, pi);
     }
-    for l in 0..nl {
-        let _ = m.explain(TEXTS[0], l, 3);
-    }
     let _ = m.to_bytes();
 });

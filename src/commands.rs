@@ -199,10 +199,7 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
     let model = load_model(a.model.model.as_deref())?;
     data.check_labels(&model.labels)?;
     let nl = model.labels.len();
-    let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
-    let ctx_owned = data.contexts();
-    let ctx: Vec<&str> = ctx_owned.iter().map(String::as_str).collect();
-    let probs = model.probabilities_in_context(&texts, Some(&ctx));
+    let probs = model.probabilities_for(&data);
     let pred: Vec<bool> = (0..probs.len())
         .map(|i| model.decide(i % nl, probs[i]))
         .collect();

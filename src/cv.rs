@@ -138,10 +138,7 @@ pub fn cross_validate(
         let tr = data.subset(&train);
         let te = data.subset(&test);
         let model = Model::fit(&tr, params, &|stage| progress(f + 1, k, stage))?;
-        let texts: Vec<&str> = te.texts.iter().map(String::as_str).collect();
-        let ctx_owned = te.contexts();
-        let ctx: Vec<&str> = ctx_owned.iter().map(String::as_str).collect();
-        let probs = model.probabilities_in_context(&texts, Some(&ctx));
+        let probs = model.probabilities_for(&te);
         let mnl = model.labels.len();
         // Map the fold model's labels onto the full label set (a fold may lack a rare label).
         let mut pred = vec![false; te.len() * nl];

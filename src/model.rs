@@ -532,6 +532,15 @@ impl Model {
         self.probabilities_in_context(texts, None)
     }
 
+    /// Probabilities for every row of labelled data, each row in its segment's context
+    /// (see [`LabelledData::contexts`]).
+    pub fn probabilities_for(&self, data: &LabelledData) -> Vec<f32> {
+        let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+        let contexts = data.contexts();
+        let ctx: Vec<&str> = contexts.iter().map(String::as_str).collect();
+        self.probabilities_in_context(&texts, Some(&ctx))
+    }
+
     /// Probabilities for each text given the paragraph it sits in (`contexts[i]` for
     /// `texts[i]`; only used by models trained with context features).
     pub fn probabilities_in_context(&self, texts: &[&str], contexts: Option<&[&str]>) -> Vec<f32> {

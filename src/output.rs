@@ -502,23 +502,16 @@ pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -
             p.old_sentences,
             p.new_sentences
         )?;
-        for e in p.added.iter().take(SHOWN) {
-            let line = format!(
-                "  + [{} p={:.2}] {}",
-                e.sentence,
-                e.probability,
-                clip(&e.text, WIDTH)
-            );
-            writeln!(out, "{}", paint(&line, "32", on))?;
-        }
-        for e in p.removed.iter().take(SHOWN) {
-            let line = format!(
-                "  - [{} p={:.2}] {}",
-                e.sentence,
-                e.probability,
-                clip(&e.text, WIDTH)
-            );
-            writeln!(out, "{}", paint(&line, "31", on))?;
+        for (evidence, mark, colour) in [(&p.added, '+', "32"), (&p.removed, '-', "31")] {
+            for e in evidence.iter().take(SHOWN) {
+                let line = format!(
+                    "  {mark} [{} p={:.2}] {}",
+                    e.sentence,
+                    e.probability,
+                    clip(&e.text, WIDTH)
+                );
+                writeln!(out, "{}", paint(&line, colour, on))?;
+            }
         }
         for r in p.reworded.iter().take(SHOWN) {
             let line = format!(

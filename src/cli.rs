@@ -9,8 +9,23 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "classify", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
+    /// Colour in terminal output: auto (when stdout is a terminal and NO_COLOR is unset),
+    /// always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always (also when piped).
+    Always,
+    /// Never.
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -45,6 +45,7 @@ fn load_model(path: Option<&Path>) -> Result<Model> {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    output::set_colour(cli.color);
     match cli.command {
         Command::Train(a) => train(a),
         Command::Predict(a) => predict(a),
@@ -242,13 +243,38 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} files [{elapsed} < {eta}]")
             .expect("valid template"),
     );
-    let outcomes = predict::tag_inputs(&model, &inputs, &opts, &|| pb.inc(1));
+    // Batches: tagging batch i + 1 overlaps writing batch i, and memory holds two batches,
+    // not the corpus.
+    let mut writer = report::ReportWriter::create(&model, &a.out)?;
+    let mut failed = 0;
+    let mut pending: Option<Vec<Outcome>> = None;
+    let mut batches = inputs.chunks(REPORT_BATCH_FILES);
+    loop {
+        let next = batches.next();
+        let (tagged, written) = rayon::join(
+            || next.map(|b| predict::tag_inputs(&model, b, &opts, &|| pb.inc(1))),
+            || match pending.take() {
+                Some(outcomes) => writer.add(outcomes),
+                None => Ok(()),
+            },
+        );
+        written?;
+        match tagged {
+            Some(outcomes) => {
+                failed += pb.suspend(|| report_problems(&outcomes));
+                pending = Some(outcomes);
+            }
+            None => break,
+        }
+    }
     pb.finish_and_clear();
-    let failed = report_problems(&outcomes);
-    let summary = report::write_report(&model, &outcomes, &a.out)?;
+    let summary = writer.finish()?;
     output::print_coverage(&model, &summary)?;
     Ok(exit_for(failed))
 }
+
+/// Files tagged per batch by `report`.
+const REPORT_BATCH_FILES: usize = 128;
 
 fn diff(a: DiffArgs) -> Result<ExitCode> {
     let model = load_model(a.model.model.as_deref())?;

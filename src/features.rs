@@ -92,18 +92,41 @@ impl Normaliser {
     }
 
     /// Normalises and tokenises `text` into `out` (which is cleared first).
+    ///
+    /// Pure-ASCII text takes the byte loop. Other text is cut at ASCII whitespace and each
+    /// piece takes the byte loop when it is ASCII and the `tokenizers` path otherwise: every
+    /// normaliser step acts within a run of characters between ASCII whitespace (whitespace
+    /// is a starter, so canonical composition never crosses it; lowercasing and accent
+    /// stripping are per character) and the BERT pre-tokeniser splits there anyway, so the
+    /// result equals [`Normaliser::tokenize_unicode`] on the whole text (a test checks it).
+    /// Typical policy text is ASCII but for a few typographic quotes and dashes, so only
+    /// those words pay for the `tokenizers` path.
     pub fn tokenize(&self, text: &str, out: &mut Tokens) {
         out.clear();
         if text.is_ascii() {
             ascii_tokens(text, out);
-        } else {
-            self.tokenize_unicode(text, out);
+            return;
+        }
+        for piece in text.split(|c: char| c.is_ascii_whitespace() || c == '\u{0b}') {
+            if piece.is_empty() {
+                continue;
+            }
+            if piece.is_ascii() {
+                ascii_tokens(piece, out);
+            } else {
+                self.append_unicode(piece, out);
+            }
         }
     }
 
-    /// The reference path through `tokenizers`, used for all non-ASCII text.
+    /// The reference path through `tokenizers` on the whole text (what
+    /// [`Normaliser::tokenize`] must equal).
     pub fn tokenize_unicode(&self, text: &str, out: &mut Tokens) {
         out.clear();
+        self.append_unicode(text, out);
+    }
+
+    fn append_unicode(&self, text: &str, out: &mut Tokens) {
         let mut ns = NormalizedString::from(text);
         if self.sequence.normalize(&mut ns).is_err() {
             return;
@@ -271,6 +294,8 @@ pub struct Vectoriser {
     terms: Vec<String>,
     idf: Vec<f32>,
     index: FxHashMap<String, u32>,
+    /// Identifies this vocabulary in a [`Scratch`]'s context cache (not serialised).
+    id: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -297,11 +322,17 @@ impl From<Vectoriser> for VectoriserData {
 }
 
 /// Reusable per-thread buffers for [`Vectoriser::transform_into`].
+///
+/// It also remembers the last context and the context features found in it: the sentences of
+/// one paragraph share their context, so it is tokenised once per paragraph, not once per
+/// sentence.
 #[derive(Debug, Default)]
 pub struct Scratch {
     tokens: Tokens,
     join: String,
     counts: FxHashMap<u32, u32>,
+    context: Option<(u64, String)>,
+    context_features: Vec<u32>,
 }
 
 impl Vectoriser {
@@ -311,11 +342,13 @@ impl Vectoriser {
             .enumerate()
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Vectoriser {
             params,
             terms,
             idf,
             index,
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
     }
 
@@ -500,14 +533,34 @@ impl Vectoriser {
         });
         let cw = self.params.context_weight;
         if cw > 0.0 {
-            if let Some(c) = context {
-                normaliser.tokenize(c, &mut s.tokens);
-            }
-            for_each_context_term(&s.tokens, &mut s.join, |t| {
-                if let Some(&i) = index.get(t) {
-                    *counts.entry(i).or_insert(0) += 1;
+            match context {
+                // The text is its own context: its tokens are in `s.tokens` already.
+                None => for_each_context_term(&s.tokens, &mut s.join, |t| {
+                    if let Some(&i) = index.get(t) {
+                        *counts.entry(i).or_insert(0) += 1;
+                    }
+                }),
+                Some(c) => {
+                    let cached = matches!(&s.context, Some((id, t)) if *id == self.id && t == c);
+                    if !cached {
+                        normaliser.tokenize(c, &mut s.tokens);
+                        s.context_features.clear();
+                        let found = &mut s.context_features;
+                        for_each_context_term(&s.tokens, &mut s.join, |t| {
+                            if let Some(&i) = index.get(t) {
+                                found.push(i);
+                            }
+                        });
+                        let (id, text) = s.context.get_or_insert_with(Default::default);
+                        *id = self.id;
+                        text.clear();
+                        text.push_str(c);
+                    }
+                    for &i in &s.context_features {
+                        *counts.entry(i).or_insert(0) += 1;
+                    }
                 }
-            });
+            }
         }
         out.extend(s.counts.iter().map(|(&i, &c)| {
             let tf = if self.params.sublinear_tf {
@@ -593,6 +646,65 @@ mod tests {
                 slow.iter().collect::<Vec<_>>(),
                 "{s:?}"
             );
+        }
+    }
+
+    #[test]
+    fn piecewise_path_matches_tokenizers_on_the_whole_text() {
+        let n = Normaliser::new();
+        for s in [
+            "We don\u{2019}t sell \u{201c}Personal Data\u{201d} \u{2013} ever.",
+            "Caf\u{e9} na\u{ef}ve r\u{e9}sum\u{e9} e\u{301}t\u{e9} \u{301}alone",
+            "\u{ff24}\u{ff21}\u{ff34}\u{ff21} full\u{a0}width\u{2003}spaces \u{bd} \u{338f} \u{fb01}le",
+            "\u{2022} Item one\n\u{2022}\tItem\u{b}two \u{b4}accent \u{1f600} emoji\u{200b}joined",
+            "\u{130}stanbul \u{3a3}\u{39f}\u{3a6}\u{399}\u{391} \u{4e2d}\u{6587} \u{0130}",
+            "\u{2018}quoted\u{2019}, \u{ab}guillemets\u{bb} \u{2014}dash\u{2014} a\u{b7}b \u{2026}",
+        ] {
+            let mut piecewise = Tokens::default();
+            n.tokenize(s, &mut piecewise);
+            let mut whole = Tokens::default();
+            n.tokenize_unicode(s, &mut whole);
+            assert_eq!(
+                piecewise.iter().collect::<Vec<_>>(),
+                whole.iter().collect::<Vec<_>>(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn context_cache_gives_the_same_rows() {
+        let n = Normaliser::new();
+        let texts = [
+            "we keep logs",
+            "we keep files",
+            "cookies are small",
+            "cookies files",
+        ];
+        let ctx = [
+            "retention logs",
+            "retention",
+            "cookie section",
+            "cookie section",
+        ];
+        let y = [true, true, false, false];
+        let p = VectoriserParams {
+            min_df: 1,
+            context_weight: 0.5,
+            ..VectoriserParams::default()
+        };
+        let a = Vectoriser::fit(&p, &n, &texts, Some(&ctx), &y, 1).unwrap();
+        let b = Vectoriser::fit(&p, &n, &texts[..3], Some(&ctx[..3]), &y[..3], 1).unwrap();
+        // One scratch reused across sentences, contexts and two vocabularies.
+        let mut shared = Scratch::default();
+        for (t, c) in texts.iter().zip(ctx).chain(texts.iter().zip(ctx).rev()) {
+            for v in [&a, &b, &a] {
+                let mut reused = Vec::new();
+                v.transform_into(&n, t, Some(c), &mut shared, &mut reused);
+                let mut fresh = Vec::new();
+                v.transform_into(&n, t, Some(c), &mut Scratch::default(), &mut fresh);
+                assert_eq!(reused, fresh, "{t} in {c}");
+            }
         }
     }
 

@@ -20,6 +20,7 @@
 
 use crate::charts::{self, label_colour, percent, policy_name, share_colour};
 use crate::diff::{self, PolicyDiff};
+use crate::features::Scratch;
 use crate::model::Model;
 use crate::predict::{TaggedDocument, TaggedSentence};
 use crate::report::{company_and_date, Coverage, FileStatus};
@@ -34,6 +35,23 @@ pub struct Charts<'a> {
     pub coverage: &'a str,
     /// The per-practice bar chart.
     pub practices: &'a str,
+}
+
+/// What the report page shows.
+pub struct ReportPage<'a> {
+    /// The documents with a policy view: at most [`MAX_POLICY_VIEWS`], the first in company,
+    /// date, path order (extra ones are ignored).
+    pub views: &'a [&'a TaggedDocument],
+    /// Number of documents tagged in all.
+    pub tagged: usize,
+    /// Number of sentences tagged in all.
+    pub sentences: usize,
+    /// Coverage of every company × date.
+    pub coverage: &'a [Coverage],
+    /// Accounting of every input.
+    pub files: &'a [FileStatus],
+    /// The SVG charts.
+    pub charts: Charts<'a>,
 }
 
 /// Policy views are written for at most this many documents (the overview lists them all).
@@ -246,16 +264,12 @@ fn first_with_label(d: &TaggedDocument, l: usize) -> Option<usize> {
 }
 
 /// The report page.
-pub fn report_html(
-    model: &Model,
-    docs: &[&TaggedDocument],
-    cov: &[Coverage],
-    files: &[FileStatus],
-    charts: &Charts,
-) -> String {
+pub fn report_html(model: &Model, page: &ReportPage) -> String {
+    let (cov, files, charts) = (page.coverage, page.files, &page.charts);
     let nl = model.labels.len();
-    let sorted = sorted_docs(docs);
-    let viewed = sorted.len().min(MAX_POLICY_VIEWS);
+    let mut sorted = sorted_docs(page.views);
+    sorted.truncate(MAX_POLICY_VIEWS);
+    let viewed = sorted.len();
     let mut first_doc: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
     for (i, (_, c, t)) in sorted.iter().enumerate().take(viewed) {
         first_doc.entry((c.as_str(), t.as_deref())).or_insert(i);
@@ -274,7 +288,7 @@ pub fn report_html(
         v.dedup();
         v.len()
     };
-    let total_sentences: usize = docs.iter().map(|d| d.sentences.len()).sum();
+    let total_sentences = page.sentences;
 
     let script_hash = base64(&Sha256::digest(SCRIPT.as_bytes()));
     let mut h = String::with_capacity(64 * 1024 + total_sentences * 300);
@@ -366,11 +380,11 @@ pub fn report_html(
 
     // Policy views.
     h.push_str("<section id=\"policies\"><h2>Policies</h2>\n");
-    if sorted.len() > viewed {
+    if page.tagged > viewed {
         let _ = writeln!(
             h,
             "<p class=\"note\">Policy views for the first {viewed} of {} documents; report on fewer files to read the others.</p>",
-            sorted.len()
+            page.tagged
         );
     }
     h.push_str(&legend(model));
@@ -457,15 +471,17 @@ fn heat_cell(
 
 /// The hover text of a sentence: each predicted practice with its probability and top terms,
 /// else the most likely practice.
-fn sentence_info(model: &Model, s: &TaggedSentence, context: &str) -> (String, serde_json::Value) {
+fn sentence_info(
+    model: &Model,
+    s: &TaggedSentence,
+    context: &str,
+    scratch: &mut Scratch,
+) -> (String, serde_json::Value) {
     let mut title = Vec::new();
     let mut terms = serde_json::Map::new();
-    for &l in &s.labels {
-        let t: Vec<String> = model
-            .explain(&s.text, Some(context), l, TOP_TERMS)
-            .into_iter()
-            .map(|(t, _)| t)
-            .collect();
+    let explained = model.explain_labels(&s.text, Some(context), &s.labels, TOP_TERMS, scratch);
+    for (&l, e) in s.labels.iter().zip(explained) {
+        let t: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
         title.push(format!(
             "{} {:.2}{}{}",
             model.labels[l],
@@ -486,8 +502,14 @@ fn sentence_info(model: &Model, s: &TaggedSentence, context: &str) -> (String, s
     (title.join("\n"), serde_json::Value::Object(terms))
 }
 
-fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, context: &str) -> String {
-    let (title, terms) = sentence_info(model, s, context);
+fn sentence_html(
+    model: &Model,
+    doc_id: usize,
+    s: &TaggedSentence,
+    context: &str,
+    scratch: &mut Scratch,
+) -> String {
+    let (title, terms) = sentence_info(model, s, context, scratch);
     let probs: Vec<String> = s.probs.iter().map(|p| format!("{p:.3}")).collect();
     let mut class = String::from("s");
     let mut labels = s.labels.clone();
@@ -586,6 +608,7 @@ fn policy_view(
     let mut open: Option<&str> = None;
     let mut prev_end: Option<usize> = None;
     let contexts = d.contexts();
+    let mut scratch = Scratch::default();
     for (si, s) in d.sentences.iter().enumerate() {
         let gap = prev_end.and_then(|e| d.text.get(e..s.span.start));
         let new_block = s.heading || open == Some("h4") || gap.is_none_or(|g| g.contains('\n'));
@@ -599,7 +622,7 @@ fn policy_view(
         } else {
             h.push(' ');
         }
-        h.push_str(&sentence_html(model, i, s, &contexts[si]));
+        h.push_str(&sentence_html(model, i, s, &contexts[si], &mut scratch));
         prev_end = Some(s.span.end);
     }
     if let Some(tag) = open {

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same directory is written,
 /// flushed and renamed over `path`, so an interrupted run leaves the previous file intact.
@@ -15,32 +15,73 @@ pub fn write_atomic_with(
     path: &Path,
     f: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(Error::io(
-            path,
-            std::io::Error::other("is a directory, expected a file path"),
-        ));
+    let mut file = AtomicFile::create(path)?;
+    f(file.file_mut()).map_err(|e| Error::io(path, e))?;
+    file.commit()
+}
+
+/// A file written in pieces that appears at its path only when [`AtomicFile::commit`] is
+/// called: until then it is a temporary file in the same directory, removed if dropped.
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (which must not be a directory).
+    pub fn create(path: &Path) -> Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if path.is_dir() {
+            return Err(Error::io(
+                path,
+                std::io::Error::other("is a directory, expected a file path"),
+            ));
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+        })
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    f(tmp.as_file_mut()).map_err(|e| Error::io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    // Temporary files are created private (0600); give the result the mode of the file it
-    // replaces, or 0644 for a new file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
-        let _ = tmp
+
+    /// The temporary file being written.
+    pub fn file_mut(&mut self) -> &mut std::fs::File {
+        self.tmp.as_file_mut()
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes the file to disk and renames it over its path.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp
             .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode));
+            .sync_all()
+            .map_err(|e| Error::io(&path, e))?;
+        // Temporary files are created private (0600); give the result the mode of the file it
+        // replaces, or 0644 for a new file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode());
+            let _ = self
+                .tmp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(mode));
+        }
+        self.tmp
+            .persist(&path)
+            .map_err(|e| Error::io(&path, e.error))?;
+        Ok(())
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }

@@ -212,6 +212,17 @@ fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// Which fitter has the last word on a core's weights.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fitter {
+    /// linfa-logistic (warm-started from the sparse solution unless `warm_start` is off):
+    /// the model that is saved.
+    Linfa,
+    /// The sparse solution of the same objective alone: models used only to tune thresholds
+    /// on held-out folds and then discarded (falls back to linfa when `warm_start` is off).
+    Sparse,
+}
+
 fn fit_core(
     normaliser: &Normaliser,
     texts: &[&str],
@@ -219,6 +230,7 @@ fn fit_core(
     y: &[bool],
     n_labels: usize,
     p: &TrainParams,
+    fitter: Fitter,
 ) -> Result<Core> {
     let vectoriser = Vectoriser::fit(
         &p.vectoriser,
@@ -232,7 +244,7 @@ fn fit_core(
     let k = vectoriser.len();
     let fitted: Vec<Result<(Vec<f32>, f32)>> = (0..n_labels)
         .into_par_iter()
-        .map(|l| fit_label(&rows, y, n_labels, l, k, p))
+        .map(|l| fit_label(&rows, y, n_labels, l, k, p, fitter))
         .collect();
     let mut weights = vec![0f32; k * n_labels];
     let mut intercepts = vec![0f32; n_labels];
@@ -257,6 +269,7 @@ fn fit_label(
     l: usize,
     k: usize,
     p: &TrainParams,
+    fitter: Fitter,
 ) -> Result<(Vec<f32>, f32)> {
     let n = rows.len();
     let pos = (0..n).filter(|&r| y[r * n_labels + l]).count();
@@ -294,6 +307,10 @@ fn fit_label(
     } else {
         None
     };
+    if let (Fitter::Sparse, Some(w)) = (fitter, &warm) {
+        // Oriented as P(true) already: [weights…, intercept].
+        return Ok((w.slice(ndarray::s![..k]).to_vec(), w[k]));
+    }
     // linfa-logistic's positive class is the majority class (ties: the first row's class).
     let pos_true = match (pos * repeat).cmp(&neg) {
         std::cmp::Ordering::Greater => true,
@@ -486,7 +503,7 @@ impl Model {
                     .iter()
                     .flat_map(|&r| y[r * nl..(r + 1) * nl].iter().copied())
                     .collect();
-                let core = fit_core(&normaliser, &tt, &tc, &ty, nl, p)?;
+                let core = fit_core(&normaliser, &tt, &tc, &ty, nl, p, Fitter::Sparse)?;
                 let et: Vec<&str> = test_idx.iter().map(|&r| texts[r]).collect();
                 let ec: Vec<&str> = test_idx.iter().map(|&r| contexts[r]).collect();
                 let probs = core.probabilities(&normaliser, &et, &ec);
@@ -508,7 +525,7 @@ impl Model {
             (vec![0.5; nl], None)
         };
         progress(TrainStage::Final);
-        let core = fit_core(&normaliser, &texts, &contexts, &y, nl, p)?;
+        let core = fit_core(&normaliser, &texts, &contexts, &y, nl, p, Fitter::Linfa)?;
         Ok(Model {
             labels,
             vectoriser: core.vectoriser,
@@ -565,14 +582,18 @@ impl Model {
     /// `context` is the sentence's paragraph as given to [`Model::probabilities_in_context`]
     /// (`None`: the text is its own context). Context terms are named `§word`.
     pub fn contributions(&self, text: &str, context: Option<&str>, l: usize) -> Vec<(String, f32)> {
+        let row = self.row(text, context, &mut Scratch::default());
+        self.row_contributions(&row, l)
+    }
+
+    fn row(&self, text: &str, context: Option<&str>, s: &mut Scratch) -> SparseRow {
         let mut row = Vec::new();
-        self.vectoriser.transform_into(
-            &Normaliser::new(),
-            text,
-            context,
-            &mut crate::features::Scratch::default(),
-            &mut row,
-        );
+        self.vectoriser
+            .transform_into(&Normaliser::new(), text, context, s, &mut row);
+        row
+    }
+
+    fn row_contributions(&self, row: &SparseRow, l: usize) -> Vec<(String, f32)> {
         let nl = self.labels.len();
         let mut contrib: Vec<(String, f32)> = row
             .iter()
@@ -597,15 +618,40 @@ impl Model {
         l: usize,
         top: usize,
     ) -> Vec<(String, f32)> {
-        let mut c = self.contributions(text, context, l);
-        c.retain(|(_, v)| *v > 0.0);
-        c.truncate(top);
-        for (t, _) in &mut c {
-            if let Some(w) = t.strip_prefix('§') {
-                *t = format!("{w} (paragraph)");
-            }
+        self.explain_labels(text, context, &[l], top, &mut Scratch::default())
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// [`Model::explain`] for several labels of one sentence, vectorising it once; `scratch`
+    /// can be reused across calls (the sentences of one paragraph then share the
+    /// tokenisation of their paragraph).
+    pub fn explain_labels(
+        &self,
+        text: &str,
+        context: Option<&str>,
+        labels: &[usize],
+        top: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<Vec<(String, f32)>> {
+        if labels.is_empty() {
+            return Vec::new();
         }
-        c
+        let row = self.row(text, context, scratch);
+        labels
+            .iter()
+            .map(|&l| {
+                let mut c = self.row_contributions(&row, l);
+                c.retain(|(_, v)| *v > 0.0);
+                c.truncate(top);
+                for (t, _) in &mut c {
+                    if let Some(w) = t.strip_prefix('§') {
+                        *t = format!("{w} (paragraph)");
+                    }
+                }
+                c
+            })
+            .collect()
     }
 
     /// Serialises the model to bytes (magic, format version, SHA-256, postcard payload).

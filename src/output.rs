@@ -1,9 +1,10 @@
 //! Everything the binary prints: tables, CSV, JSON, summaries.
 
-use crate::cli::{DiffFormat, EvalFormat, PredictFormat};
+use crate::cli::{ColorChoice, DiffFormat, EvalFormat, PredictFormat};
 use anyhow::Result;
 use comfy_table::{presets, Cell, ContentArrangement, Table};
 use policy_classifier::evaluate::{Evaluation, Scores};
+use policy_classifier::features::Scratch;
 use policy_classifier::model::Model;
 use policy_classifier::predict::Outcome;
 use policy_classifier::report::{self, ReportSummary};
@@ -23,6 +24,10 @@ fn new_table() -> Table {
         t.set_content_arrangement(ContentArrangement::Dynamic);
     } else {
         t.load_preset(presets::ASCII_MARKDOWN);
+    }
+    if colour_enabled() {
+        // comfy-table drops styling when stdout is not a terminal; --color always keeps it.
+        t.enforce_styling();
     }
     t
 }
@@ -122,6 +127,7 @@ pub fn print_predictions(
             let mut all = Vec::new();
             for d in docs {
                 let contexts = if explain { d.contexts() } else { Vec::new() };
+                let mut scratch = Scratch::default();
                 for (i, s) in d.sentences.iter().enumerate() {
                     let mut v = serde_json::json!({
                         "company": d.company,
@@ -138,6 +144,7 @@ pub fn print_predictions(
                             &s.text,
                             contexts.get(i).map(String::as_str),
                             &s.labels,
+                            &mut scratch,
                         );
                     }
                     if format == PredictFormat::Jsonl {
@@ -154,6 +161,7 @@ pub fn print_predictions(
             }
         }
         PredictFormat::Table => {
+            let on = colour_enabled();
             for d in docs {
                 let date = d
                     .archive
@@ -171,6 +179,7 @@ pub fn print_predictions(
                 let mut t = new_table();
                 t.set_header(vec!["#", "labels (probability)", "sentence"]);
                 let contexts = if explain { d.contexts() } else { Vec::new() };
+                let mut scratch = Scratch::default();
                 for (i, s) in d.sentences.iter().enumerate() {
                     let mut labs: Vec<String> = s
                         .labels
@@ -178,20 +187,28 @@ pub fn print_predictions(
                         .map(|&l| format!("{} ({:.2})", model.labels[l], s.probs[l]))
                         .collect();
                     if explain {
-                        for &l in &s.labels {
-                            let terms: Vec<String> = model
-                                .explain(&s.text, contexts.get(i).map(String::as_str), l, 4)
-                                .into_iter()
-                                .map(|(t, _)| t)
-                                .collect();
+                        let ctx = contexts.get(i).map(String::as_str);
+                        let explained =
+                            model.explain_labels(&s.text, ctx, &s.labels, 4, &mut scratch);
+                        for (&l, e) in s.labels.iter().zip(explained) {
+                            let terms: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
                             labs.push(format!("  ↳ {}: {}", model.labels[l], terms.join(", ")));
                         }
                     }
-                    t.add_row(vec![
-                        Cell::new(s.index),
-                        Cell::new(labs.join("\n")),
-                        Cell::new(&s.text),
-                    ]);
+                    let mut by_prob = s.labels.clone();
+                    by_prob.sort_by(|&a, &b| s.probs[b].total_cmp(&s.probs[a]));
+                    let mut label_cell = Cell::new(labs.join("\n"));
+                    let mut text_cell = Cell::new(&s.text);
+                    if on {
+                        match by_prob.first() {
+                            Some(&top) => label_cell = label_cell.fg(label_color(top)),
+                            None => text_cell = text_cell.fg(comfy_table::Color::DarkGrey),
+                        }
+                        if s.heading {
+                            text_cell = text_cell.add_attribute(comfy_table::Attribute::Bold);
+                        }
+                    }
+                    t.add_row(vec![Cell::new(s.index), label_cell, text_cell]);
                 }
                 writeln!(out, "{t}\n")?;
             }
@@ -206,11 +223,14 @@ fn explanations_json(
     text: &str,
     context: Option<&str>,
     labels: &[usize],
+    scratch: &mut Scratch,
 ) -> serde_json::Value {
     let mut m = serde_json::Map::new();
-    for &l in labels {
-        let terms: Vec<serde_json::Value> = model
-            .explain(text, context, l, 5)
+    for (&l, e) in labels
+        .iter()
+        .zip(model.explain_labels(text, context, labels, 5, scratch))
+    {
+        let terms: Vec<serde_json::Value> = e
             .into_iter()
             .map(|(t, c)| serde_json::json!({"term": t, "contribution": (c as f64 * 1e6).round() / 1e6}))
             .collect();
@@ -306,23 +326,27 @@ pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
 
 pub fn print_coverage(model: &Model, summary: &ReportSummary) -> Result<()> {
     let mut out = std::io::stdout().lock();
+    let on = colour_enabled();
     let mut t = new_table();
     let mut header = vec!["company".to_string(), "sentences".into()];
     header.extend(model.labels.iter().cloned());
     t.set_header(header);
     for policy in policy_classifier::charts::policy_rows(&summary.coverage) {
-        let mut row = vec![
+        let row = vec![
             policy_classifier::charts::policy_name(&policy[0]),
             policy[0].total.to_string(),
         ];
-        row.extend(policy.iter().map(|x| {
-            if x.covered {
-                format!("✓ {:.0}%", x.share * 100.0)
-            } else {
-                "—".into()
+        let mut cells: Vec<Cell> = row.into_iter().map(Cell::new).collect();
+        cells.extend(policy.iter().map(|x| match (x.covered, on) {
+            (true, false) => Cell::new(format!("✓ {:.0}%", x.share * 100.0)),
+            (true, true) => {
+                Cell::new(format!("✓ {:.0}%", x.share * 100.0)).fg(comfy_table::Color::Green)
             }
+            // A practice the policy is silent on: what a reviewer looks for.
+            (false, false) => Cell::new("—"),
+            (false, true) => Cell::new("—").fg(comfy_table::Color::Red),
         }));
-        t.add_row(row);
+        t.add_row(cells);
     }
     writeln!(out, "{t}")?;
     let count = |s: &str| summary.files.iter().filter(|f| f.status == s).count();
@@ -392,9 +416,36 @@ pub fn print_cv(r: &policy_classifier::cv::CvReport, format: EvalFormat) -> Resu
     Ok(())
 }
 
-/// Whether to colour output: stdout is a terminal and `NO_COLOR` is unset or empty.
+static COLOUR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Decides once whether output is coloured: `--color always|never`, else (auto) when stdout
+/// is a terminal and `NO_COLOR` is unset or empty.
+pub fn set_colour(choice: ColorChoice) {
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    // The tables' colours go through crossterm, which honours NO_COLOR on its own; the
+    // explicit flag wins over the environment (as the NO_COLOR convention asks).
+    crossterm::style::force_color_output(on);
+    let _ = COLOUR.set(on);
+}
+
+/// Whether to colour output (see [`set_colour`]; auto when it was not called).
 fn colour_enabled() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    *COLOUR.get_or_init(|| {
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    })
+}
+
+/// The terminal colour of label `l`: the same palette as the HTML report and the charts.
+fn label_color(l: usize) -> comfy_table::Color {
+    let (r, g, b) = policy_classifier::charts::label_colour(l);
+    comfy_table::Color::Rgb { r, g, b }
 }
 
 /// `s` in an ANSI colour (SGR `code`) when `on`.

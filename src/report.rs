@@ -101,43 +101,82 @@ pub fn company_and_date(d: &TaggedDocument) -> (String, Option<String>) {
 /// Per company × date × label coverage, sorted by company then date (undated first), labels
 /// in model order.
 pub fn coverage(model: &Model, docs: &[&TaggedDocument]) -> Vec<Coverage> {
-    let nl = model.labels.len();
-    let mut by_company: BTreeMap<(String, Option<String>), Vec<&TaggedDocument>> = BTreeMap::new();
+    let mut acc = CoverageAccumulator::default();
     for d in docs {
-        by_company.entry(company_and_date(d)).or_default().push(d);
+        acc.add(d);
     }
-    let mut out = Vec::new();
-    for ((company, date), ds) in by_company {
-        let total: usize = ds.iter().map(|d| d.sentences.len()).sum();
-        for l in 0..nl {
-            let (mut n, mut max, mut sum) = (0usize, 0f32, 0f64);
-            for s in ds.iter().flat_map(|d| &d.sentences) {
-                n += usize::from(s.labels.contains(&l));
-                max = max.max(s.probs[l]);
-                sum += s.probs[l] as f64;
+    acc.finish(model)
+}
+
+/// Coverage sums of one company × date, folded one document at a time.
+#[derive(Debug, Default)]
+struct CoverageSums {
+    total: usize,
+    tagged: Vec<usize>,
+    max: Vec<f32>,
+    sum: Vec<f64>,
+}
+
+/// Folds documents into [`Coverage`] rows without keeping them: what a streaming report
+/// needs. Documents of one company × date are summed in the order they are added.
+#[derive(Debug, Default)]
+pub struct CoverageAccumulator {
+    by_company: BTreeMap<(String, Option<String>), CoverageSums>,
+}
+
+impl CoverageAccumulator {
+    /// Adds one tagged document.
+    pub fn add(&mut self, d: &TaggedDocument) {
+        let nl = d.sentences.first().map_or(0, |s| s.probs.len());
+        let c = self.by_company.entry(company_and_date(d)).or_default();
+        if c.tagged.len() < nl {
+            c.tagged.resize(nl, 0);
+            c.max.resize(nl, 0.0);
+            c.sum.resize(nl, 0.0);
+        }
+        c.total += d.sentences.len();
+        for s in &d.sentences {
+            for &l in &s.labels {
+                c.tagged[l] += 1;
             }
-            out.push(Coverage {
-                company: company.clone(),
-                date: date.clone(),
-                total,
-                label: model.labels[l].clone(),
-                sentences: n,
-                share: if total == 0 {
-                    0.0
-                } else {
-                    n as f64 / total as f64
-                },
-                max_probability: max,
-                mean_probability: if total == 0 {
-                    0.0
-                } else {
-                    (sum / total as f64) as f32
-                },
-                covered: n > 0,
-            });
+            for (l, &p) in s.probs.iter().enumerate() {
+                c.max[l] = c.max[l].max(p);
+                c.sum[l] += p as f64;
+            }
         }
     }
-    out
+
+    /// The coverage rows, sorted by company then date (undated first), labels in model order.
+    pub fn finish(self, model: &Model) -> Vec<Coverage> {
+        let mut out = Vec::new();
+        for ((company, date), c) in self.by_company {
+            let total = c.total;
+            for (l, label) in model.labels.iter().enumerate() {
+                let n = c.tagged.get(l).copied().unwrap_or(0);
+                let sum = c.sum.get(l).copied().unwrap_or(0.0);
+                out.push(Coverage {
+                    company: company.clone(),
+                    date: date.clone(),
+                    total,
+                    label: label.clone(),
+                    sentences: n,
+                    share: if total == 0 {
+                        0.0
+                    } else {
+                        n as f64 / total as f64
+                    },
+                    max_probability: c.max.get(l).copied().unwrap_or(0.0),
+                    mean_probability: if total == 0 {
+                        0.0
+                    } else {
+                        (sum / total as f64) as f32
+                    },
+                    covered: n > 0,
+                });
+            }
+        }
+        out
+    }
 }
 
 /// The file accounting of a batch.
@@ -340,7 +379,7 @@ fn write_csv(path: &Path, df: &mut DataFrame) -> Result<()> {
 
 fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
     write_atomic_with(path, |f| {
-        ParquetWriter::new(f)
+        parquet_writer(f)
             .finish(df)
             .map(|_| ())
             .map_err(std::io::Error::other)
@@ -423,56 +462,165 @@ pub struct ReportSummary {
     pub files: Vec<FileStatus>,
 }
 
-/// Writes all report files into `dir` (created if needed), each atomically.
-pub fn write_report(model: &Model, outcomes: &[Outcome], dir: &Path) -> Result<ReportSummary> {
-    if dir.is_file() {
-        return Err(Error::io(
-            dir,
-            std::io::Error::other("--out is a file; give a directory"),
-        ));
-    }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let docs: Vec<&TaggedDocument> = outcomes
-        .iter()
-        .filter_map(|o| match o {
-            Outcome::Tagged(d) => Some(d),
-            _ => None,
+/// Writes all report files into `dir` (created if needed), each atomically: a
+/// [`ReportWriter`] given all outcomes as one batch.
+pub fn write_report(model: &Model, outcomes: Vec<Outcome>, dir: &Path) -> Result<ReportSummary> {
+    let mut w = ReportWriter::create(model, dir)?;
+    w.add(outcomes)?;
+    w.finish()
+}
+
+/// Writes a report from batches of outcomes, keeping only what the final files need: the
+/// sentences go to `sentences.parquet` one row group per batch, coverage and file statuses are
+/// folded into small per-company sums, and only the documents the HTML report shows (the first
+/// [`crate::html::MAX_POLICY_VIEWS`] in company, date, path order) are kept. Memory is bounded
+/// by the batch size, however many files there are; the output is the same for any batching.
+///
+/// Nothing appears in `dir` until [`ReportWriter::finish`]: every file is written to a
+/// temporary file and renamed into place.
+pub struct ReportWriter<'m> {
+    model: &'m Model,
+    dir: std::path::PathBuf,
+    sentences: Option<SentenceSink>,
+    coverage: CoverageAccumulator,
+    files: Vec<FileStatus>,
+    views: BTreeMap<(String, Option<String>, std::path::PathBuf, usize), TaggedDocument>,
+    tagged: usize,
+    total_sentences: usize,
+}
+
+struct SentenceSink {
+    file: crate::io::AtomicFile,
+    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+}
+
+fn parquet_writer<W: std::io::Write>(w: W) -> ParquetWriter<W> {
+    // Snappy: several times faster to write than the default zstd, read by every Parquet
+    // reader; the serial writing step is on the report's critical path.
+    ParquetWriter::new(w).with_compression(ParquetCompression::Snappy)
+}
+
+impl<'m> ReportWriter<'m> {
+    /// Prepares writing into `dir` (created if needed).
+    pub fn create(model: &'m Model, dir: &Path) -> Result<ReportWriter<'m>> {
+        if dir.is_file() {
+            return Err(Error::io(
+                dir,
+                std::io::Error::other("--out is a file; give a directory"),
+            ));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        Ok(ReportWriter {
+            model,
+            dir: dir.to_path_buf(),
+            sentences: None,
+            coverage: CoverageAccumulator::default(),
+            files: Vec::new(),
+            views: BTreeMap::new(),
+            tagged: 0,
+            total_sentences: 0,
         })
-        .collect();
-    let cov = coverage(model, &docs);
-    let files = file_statuses(outcomes);
-    let p = dir.join("sentences.parquet");
-    let mut sdf = sentences_frame(model, &docs).map_err(|e| polars_err(&p, e))?;
-    write_parquet(&p, &mut sdf)?;
-    let p = dir.join("coverage.csv");
-    let mut cdf = coverage_frame(&cov).map_err(|e| polars_err(&p, e))?;
-    write_csv(&p, &mut cdf)?;
-    write_parquet(&dir.join("coverage.parquet"), &mut cdf)?;
-    let p = dir.join("files.csv");
-    let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
-    write_csv(&p, &mut fdf)?;
-    crate::io::write_atomic(
-        &dir.join("summary.md"),
-        summary_markdown(model, &cov, &files).as_bytes(),
-    )?;
-    let p = dir.join("coverage.svg");
-    let coverage_svg =
-        crate::charts::coverage_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
-    crate::io::write_atomic(&p, coverage_svg.as_bytes())?;
-    let p = dir.join("practices.svg");
-    let practices_svg =
-        crate::charts::practices_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
-    crate::io::write_atomic(&p, practices_svg.as_bytes())?;
-    let charts = crate::html::Charts {
-        coverage: &coverage_svg,
-        practices: &practices_svg,
-    };
-    crate::io::write_atomic(
-        &dir.join("report.html"),
-        crate::html::report_html(model, &docs, &cov, &files, &charts).as_bytes(),
-    )?;
-    Ok(ReportSummary {
-        coverage: cov,
-        files,
-    })
+    }
+
+    /// Adds a batch of outcomes (in input order).
+    pub fn add(&mut self, outcomes: Vec<Outcome>) -> Result<()> {
+        self.files.extend(file_statuses(&outcomes));
+        let docs: Vec<TaggedDocument> = outcomes
+            .into_iter()
+            .filter_map(|o| match o {
+                Outcome::Tagged(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        let refs: Vec<&TaggedDocument> = docs.iter().collect();
+        if !refs.is_empty() {
+            let p = self.dir.join("sentences.parquet");
+            let df = sentences_frame(self.model, &refs).map_err(|e| polars_err(&p, e))?;
+            self.write_sentences(&p, &df)?;
+        }
+        for d in docs {
+            self.coverage.add(&d);
+            self.total_sentences += d.sentences.len();
+            let (company, date) = company_and_date(&d);
+            let key = (company, date, d.path.clone(), self.tagged);
+            self.views.insert(key, d);
+            self.tagged += 1;
+            if self.views.len() > crate::html::MAX_POLICY_VIEWS {
+                self.views.pop_last();
+            }
+        }
+        Ok(())
+    }
+
+    fn write_sentences(&mut self, p: &Path, df: &DataFrame) -> Result<()> {
+        if self.sentences.is_none() {
+            let mut file = crate::io::AtomicFile::create(p)?;
+            let handle = file.file_mut().try_clone().map_err(|e| Error::io(p, e))?;
+            let writer = parquet_writer(handle)
+                .batched(df.schema())
+                .map_err(|e| polars_err(p, e))?;
+            self.sentences = Some(SentenceSink { file, writer });
+        }
+        let sink = self.sentences.as_mut().expect("just created");
+        sink.writer.write_batch(df).map_err(|e| polars_err(p, e))
+    }
+
+    /// Writes the remaining files and moves every file into place.
+    pub fn finish(self) -> Result<ReportSummary> {
+        let model = self.model;
+        let dir = &self.dir;
+        let p = dir.join("sentences.parquet");
+        match self.sentences {
+            Some(sink) => {
+                sink.writer.finish().map_err(|e| polars_err(&p, e))?;
+                drop(sink.writer);
+                sink.file.commit()?;
+            }
+            None => {
+                let mut sdf = sentences_frame(model, &[]).map_err(|e| polars_err(&p, e))?;
+                write_parquet(&p, &mut sdf)?;
+            }
+        }
+        let cov = self.coverage.finish(model);
+        let files = self.files;
+        let p = dir.join("coverage.csv");
+        let mut cdf = coverage_frame(&cov).map_err(|e| polars_err(&p, e))?;
+        write_csv(&p, &mut cdf)?;
+        write_parquet(&dir.join("coverage.parquet"), &mut cdf)?;
+        let p = dir.join("files.csv");
+        let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
+        write_csv(&p, &mut fdf)?;
+        crate::io::write_atomic(
+            &dir.join("summary.md"),
+            summary_markdown(model, &cov, &files).as_bytes(),
+        )?;
+        let p = dir.join("coverage.svg");
+        let coverage_svg =
+            crate::charts::coverage_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
+        crate::io::write_atomic(&p, coverage_svg.as_bytes())?;
+        let p = dir.join("practices.svg");
+        let practices_svg =
+            crate::charts::practices_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
+        crate::io::write_atomic(&p, practices_svg.as_bytes())?;
+        let views: Vec<&TaggedDocument> = self.views.values().collect();
+        let page = crate::html::ReportPage {
+            views: &views,
+            tagged: self.tagged,
+            sentences: self.total_sentences,
+            coverage: &cov,
+            files: &files,
+            charts: crate::html::Charts {
+                coverage: &coverage_svg,
+                practices: &practices_svg,
+            },
+        };
+        crate::io::write_atomic(
+            &dir.join("report.html"),
+            crate::html::report_html(model, &page).as_bytes(),
+        )?;
+        Ok(ReportSummary {
+            coverage: cov,
+            files,
+        })
+    }
 }

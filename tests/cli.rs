@@ -36,6 +36,71 @@ fn help_is_golden() {
 }
 
 #[test]
+fn tables_are_coloured_only_when_asked_or_on_a_terminal() {
+    let esc = "\x1b[";
+    // Piped (and NO_COLOR set by the helper): plain.
+    let plain = stdout_of(classify().arg("predict").arg(example()));
+    assert!(!plain.contains(esc), "colour codes in piped output");
+    let never = stdout_of(
+        classify()
+            .args(["--color", "never", "predict"])
+            .arg(example()),
+    );
+    assert_eq!(never, plain);
+    // --color always: each labelled row in its practice's colour (the HTML palette, as
+    // 24-bit colour), unlabelled sentences dimmed; the words themselves are unchanged.
+    let always = stdout_of(
+        classify()
+            .args(["--color", "always", "predict"])
+            .arg(example()),
+    );
+    assert!(always.contains("\x1b[38;2;"), "no label colour in {always}");
+    let stripped = regex_lite_strip(&always);
+    for line in plain.lines().filter(|l| l.contains("Do Not Track")) {
+        let words: Vec<&str> = line.split(['|', ' ']).filter(|w| !w.is_empty()).collect();
+        assert!(words.iter().all(|w| stripped.contains(w)), "{line}");
+    }
+    // report: covered cells green, silent practices red.
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short.txt");
+    std::fs::write(
+        &short,
+        "We collect your e-mail address when you subscribe.\n",
+    )
+    .unwrap();
+    let out = stdout_of(
+        classify()
+            .args(["--color", "always", "report", "--out"])
+            .arg(dir.path().join("out"))
+            .arg(example())
+            .arg(&short),
+    );
+    assert!(
+        out.contains("\x1b[38;5;10m") || out.contains("\x1b[32m"),
+        "{out}"
+    );
+    assert!(out.contains('—') && (out.contains("\x1b[38;5;9m") || out.contains("\x1b[31m")));
+}
+
+/// Removes ANSI SGR sequences.
+fn regex_lite_strip(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\x1b' && it.peek() == Some(&'[') {
+            for d in it.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
 fn predict_with_shipped_model_works_without_model_flag() {
     let out = stdout_of(
         classify()

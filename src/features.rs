@@ -152,7 +152,7 @@ fn ascii_tokens(text: &str, out: &mut Tokens) {
             i += 1;
             continue;
         }
-        let start = out.text.len() as u32;
+        let begin = i;
         let mut alnum = false;
         while i < bytes.len() {
             let c = bytes[i];
@@ -160,13 +160,13 @@ fn ascii_tokens(text: &str, out: &mut Tokens) {
                 break;
             }
             alnum |= c.is_ascii_alphanumeric();
-            out.text.push(c.to_ascii_lowercase() as char);
             i += 1;
         }
         if alnum {
-            out.bounds.push((start, out.text.len() as u32));
-        } else {
-            out.text.truncate(start as usize);
+            let start = out.text.len();
+            out.text.push_str(&text[begin..i]);
+            out.text[start..].make_ascii_lowercase();
+            out.bounds.push((start as u32, out.text.len() as u32));
         }
     }
 }
@@ -293,9 +293,111 @@ pub struct Vectoriser {
     params: VectoriserParams,
     terms: Vec<String>,
     idf: Vec<f32>,
-    index: FxHashMap<String, u32>,
+    index: TermIndex,
     /// Identifies this vocabulary in a [`Scratch`]'s context cache (not serialised).
     id: u64,
+}
+
+/// The vocabulary as word ids, built from the terms when a vectoriser is made (not
+/// serialised): a token is hashed once, and n-grams and context terms are found by word ids,
+/// with no string joined per n-gram.
+#[derive(Debug, Clone, Default)]
+struct TermIndex {
+    /// Every word of every term → word id.
+    words: FxHashMap<Box<str>, u32>,
+    /// Word id → feature of the word as a unigram (`NONE` if it is not one).
+    unigram: Vec<u32>,
+    /// Word id → feature of the word as a context term `§word` (`NONE` if not one).
+    context: Vec<u32>,
+    /// Word ids of an n-gram (n ≥ 2, padded with `NONE`) → feature.
+    ngrams: FxHashMap<[u32; 4], u32>,
+    /// Whether feature `i` is a context term.
+    is_context: Vec<bool>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl TermIndex {
+    fn new(terms: &[String]) -> TermIndex {
+        let mut ix = TermIndex::default();
+        let word = |ix: &mut TermIndex, w: &str| -> u32 {
+            if let Some(&id) = ix.words.get(w) {
+                return id;
+            }
+            let id = ix.unigram.len() as u32;
+            ix.words.insert(w.into(), id);
+            ix.unigram.push(NONE);
+            ix.context.push(NONE);
+            id
+        };
+        for (f, t) in terms.iter().enumerate() {
+            let f = f as u32;
+            if let Some(w) = t.strip_prefix(CONTEXT_MARK) {
+                let id = word(&mut ix, w);
+                ix.context[id as usize] = f;
+                ix.is_context.push(true);
+                continue;
+            }
+            ix.is_context.push(false);
+            let parts: Vec<&str> = t.split(' ').collect();
+            if parts.len() == 1 {
+                let id = word(&mut ix, t);
+                ix.unigram[id as usize] = f;
+            } else {
+                let mut key = [NONE; 4];
+                for (k, p) in parts.iter().take(4).enumerate() {
+                    key[k] = word(&mut ix, p);
+                }
+                ix.ngrams.insert(key, f);
+            }
+        }
+        ix
+    }
+
+    /// The word ids of `tokens` into `ids` (`NONE` for words in no term).
+    fn ids(&self, tokens: &Tokens, ids: &mut Vec<u32>) {
+        ids.clear();
+        ids.extend(
+            tokens
+                .iter()
+                .map(|t| self.words.get(t).copied().unwrap_or(NONE)),
+        );
+    }
+
+    /// Pushes the features of the sentence's own n-grams (1..=max_n) of word ids `ids`.
+    fn own_features(&self, ids: &[u32], max_n: usize, out: &mut Vec<u32>) {
+        for i in 0..ids.len() {
+            let first = ids[i];
+            if first == NONE {
+                continue;
+            }
+            let f = self.unigram[first as usize];
+            if f != NONE {
+                out.push(f);
+            }
+            let mut key = [NONE; 4];
+            key[0] = first;
+            for n in 2..=max_n.min(4) {
+                if i + n > ids.len() || ids[i + n - 1] == NONE {
+                    break;
+                }
+                key[n - 1] = ids[i + n - 1];
+                if let Some(&f) = self.ngrams.get(&key) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+
+    /// Pushes the context features (`§word`) of word ids `ids`.
+    fn context_features(&self, ids: &[u32], out: &mut Vec<u32>) {
+        out.extend(
+            ids.iter()
+                .filter(|&&id| id != NONE)
+                .map(|&id| self.context[id as usize])
+                .filter(|&f| f != NONE),
+        );
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -329,19 +431,15 @@ impl From<Vectoriser> for VectoriserData {
 #[derive(Debug, Default)]
 pub struct Scratch {
     tokens: Tokens,
-    join: String,
-    counts: FxHashMap<u32, u32>,
+    ids: Vec<u32>,
+    features: Vec<u32>,
     context: Option<(u64, String)>,
     context_features: Vec<u32>,
 }
 
 impl Vectoriser {
     fn new(params: VectoriserParams, terms: Vec<String>, idf: Vec<f32>) -> Self {
-        let index = terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.clone(), i as u32))
-            .collect();
+        let index = TermIndex::new(&terms);
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Vectoriser {
             params,
@@ -523,59 +621,45 @@ impl Vectoriser {
     ) {
         out.clear();
         normaliser.tokenize(text, &mut s.tokens);
-        s.counts.clear();
-        let index = &self.index;
-        let counts = &mut s.counts;
-        for_each_term(&s.tokens, self.params.max_ngram, &mut s.join, |t| {
-            if let Some(&i) = index.get(t) {
-                *counts.entry(i).or_insert(0) += 1;
-            }
-        });
+        let ix = &self.index;
+        ix.ids(&s.tokens, &mut s.ids);
+        s.features.clear();
+        ix.own_features(&s.ids, self.params.max_ngram, &mut s.features);
         let cw = self.params.context_weight;
         if cw > 0.0 {
-            match context {
-                // The text is its own context: its tokens are in `s.tokens` already.
-                None => for_each_context_term(&s.tokens, &mut s.join, |t| {
-                    if let Some(&i) = index.get(t) {
-                        *counts.entry(i).or_insert(0) += 1;
-                    }
-                }),
+            match context.filter(|&c| c != text) {
+                // The text is its own context (a one-sentence paragraph): its word ids are in
+                // `s.ids` already.
+                None => ix.context_features(&s.ids, &mut s.features),
                 Some(c) => {
                     let cached = matches!(&s.context, Some((id, t)) if *id == self.id && t == c);
                     if !cached {
                         normaliser.tokenize(c, &mut s.tokens);
+                        ix.ids(&s.tokens, &mut s.ids);
                         s.context_features.clear();
-                        let found = &mut s.context_features;
-                        for_each_context_term(&s.tokens, &mut s.join, |t| {
-                            if let Some(&i) = index.get(t) {
-                                found.push(i);
-                            }
-                        });
+                        ix.context_features(&s.ids, &mut s.context_features);
                         let (id, text) = s.context.get_or_insert_with(Default::default);
                         *id = self.id;
                         text.clear();
                         text.push_str(c);
                     }
-                    for &i in &s.context_features {
-                        *counts.entry(i).or_insert(0) += 1;
-                    }
+                    s.features.extend_from_slice(&s.context_features);
                 }
             }
         }
-        out.extend(s.counts.iter().map(|(&i, &c)| {
+        // Count each feature: sort, then runs.
+        s.features.sort_unstable();
+        for run in s.features.chunk_by(|a, b| a == b) {
+            let i = run[0];
+            let c = run.len();
             let tf = if self.params.sublinear_tf {
                 1.0 + (c as f32).ln()
             } else {
                 c as f32
             };
-            let w = if self.terms[i as usize].starts_with(CONTEXT_MARK) {
-                cw
-            } else {
-                1.0
-            };
-            (i, w * tf * self.idf[i as usize])
-        }));
-        out.sort_unstable_by_key(|&(i, _)| i);
+            let w = if ix.is_context[i as usize] { cw } else { 1.0 };
+            out.push((i, w * tf * self.idf[i as usize]));
+        }
         let norm = out.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
         if norm > 0.0 {
             for (_, v) in out.iter_mut() {

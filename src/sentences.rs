@@ -20,7 +20,6 @@
 //! what gets classified.
 
 use std::ops::Range;
-use unicode_segmentation::UnicodeSegmentation;
 
 /// One unit of a policy: a sentence, a heading or a list item.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -431,6 +430,172 @@ fn markdown_boundaries(block: &str) -> Vec<usize> {
     out
 }
 
+/// Unicode Sentence_Break classes that matter for [`candidate_cuts`].
+fn is_aterm(c: char) -> bool {
+    matches!(c, '.' | '\u{2024}' | '\u{fe52}' | '\u{ff0e}')
+}
+
+fn is_sterm(c: char) -> bool {
+    matches!(
+        c,
+        '!' | '?' | '\u{589}' | '\u{61f}' | '\u{6d4}' | '\u{700}'..='\u{702}' | '\u{7f9}'
+            | '\u{964}' | '\u{965}' | '\u{203c}' | '\u{203d}' | '\u{2047}'..='\u{2049}'
+            | '\u{2e2e}' | '\u{3002}' | '\u{fe56}' | '\u{fe57}' | '\u{ff01}' | '\u{ff1f}'
+            | '\u{ff61}'
+    )
+}
+
+fn is_close(c: char) -> bool {
+    // Sentence_Break=Close: quotation marks and closing/opening brackets (Ps, Pe, Pi, Pf
+    // punctuation that is not terminal).
+    matches!(
+        c,
+        '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '\u{ab}' | '\u{bb}'
+            | '\u{2018}'..='\u{201f}' | '\u{2039}' | '\u{203a}' | '\u{2045}' | '\u{2046}'
+            | '\u{207d}' | '\u{207e}' | '\u{208d}' | '\u{208e}' | '\u{2308}'..='\u{230b}'
+            | '\u{2329}' | '\u{232a}' | '\u{275b}'..='\u{2760}' | '\u{2768}'..='\u{2775}'
+            | '\u{27e6}'..='\u{27ef}' | '\u{2983}'..='\u{2998}' | '\u{29fc}' | '\u{29fd}'
+            | '\u{2e00}'..='\u{2e0d}' | '\u{2e1c}' | '\u{2e1d}' | '\u{2e20}'..='\u{2e29}'
+            | '\u{3008}'..='\u{3011}' | '\u{3014}'..='\u{301b}' | '\u{301d}'..='\u{301f}'
+            | '\u{fd3e}' | '\u{fd3f}' | '\u{fe17}' | '\u{fe18}' | '\u{fe35}'..='\u{fe44}'
+            | '\u{fe47}' | '\u{fe48}' | '\u{fe59}'..='\u{fe5e}' | '\u{ff08}' | '\u{ff09}'
+            | '\u{ff3b}' | '\u{ff3d}' | '\u{ff5b}' | '\u{ff5d}' | '\u{ff5f}' | '\u{ff60}'
+            | '\u{ff62}' | '\u{ff63}'
+    )
+}
+
+fn is_para_sep(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+fn is_scontinue(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '-'
+            | ':'
+            | ';'
+            | '\u{37e}'
+            | '\u{589}'
+            | '\u{60c}'
+            | '\u{60d}'
+            | '\u{7f8}'
+            | '\u{1802}'
+            | '\u{1808}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{3001}'
+            | '\u{fe10}'
+            | '\u{fe11}'
+            | '\u{fe13}'
+            | '\u{fe31}'
+            | '\u{fe32}'
+            | '\u{fe50}'
+            | '\u{fe51}'
+            | '\u{fe55}'
+            | '\u{fe58}'
+            | '\u{fe63}'
+            | '\u{ff0c}'
+            | '\u{ff0d}'
+            | '\u{ff1a}'
+            | '\u{ff1b}'
+            | '\u{ff64}'
+    )
+}
+
+/// The candidate sentence boundaries of a block that [`accept_boundary`] can keep: the UAX #29
+/// boundaries that follow terminal punctuation, closing punctuation and whitespace, computed
+/// directly. UAX #29 proposes more (after a line break, at the end), but `accept_boundary`
+/// rejects every piece that does not end in terminal punctuation + whitespace, so scanning for
+/// those runs and applying the UAX #29 rules that veto them — a period followed by a
+/// lower-case word (SB8), or by a comma-like or terminal character (SB8a) — gives the same
+/// cuts without classifying every character (`tests::fast_cuts_match_uax29`).
+fn candidate_cuts(s: &str) -> Vec<usize> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // Fast skip to the next possible terminator.
+        let c = b[i];
+        if c.is_ascii() && c != b'.' && c != b'!' && c != b'?' {
+            i += 1;
+            continue;
+        }
+        let ch = s[i..].chars().next().expect("char boundary");
+        if !(is_aterm(ch) || is_sterm(ch)) {
+            i += ch.len_utf8();
+            continue;
+        }
+        // A run of terminators; the last one decides (ATerm or STerm).
+        let mut j = i;
+        let mut last = ch;
+        while let Some(c) = s[j..].chars().next() {
+            if is_aterm(c) || is_sterm(c) {
+                last = c;
+                j += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let after_terms = j;
+        while let Some(c) = s[j..].chars().next() {
+            if is_close(c) {
+                j += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let mut spaces = false;
+        while let Some(c) = s[j..].chars().next() {
+            if c.is_whitespace() && !is_para_sep(c) {
+                spaces = true;
+                j += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let mut para = false;
+        if let Some(c) = s[j..].chars().next() {
+            if is_para_sep(c) {
+                para = true;
+                j += c.len_utf8();
+                if c == '\r' && s[j..].starts_with('\n') {
+                    j += 1;
+                }
+            }
+        }
+        // After a line break UAX #29 always breaks (SB4); after spaces unless vetoed.
+        if j < b.len() && (para || (spaces && !vetoed(&s[j..], is_aterm(last)))) {
+            out.push(j);
+        }
+        i = after_terms.max(i + 1);
+    }
+    out
+}
+
+/// Whether UAX #29 forbids a break before `rest` after terminal punctuation (`aterm`: a
+/// period) + closers + spaces: SB8a (a comma-like or terminal character follows) and, after a
+/// period, SB8 (the next letter, skipping digits, spaces and punctuation, is lower case).
+fn vetoed(rest: &str, aterm: bool) -> bool {
+    let Some(first) = rest.chars().next() else {
+        return false;
+    };
+    if is_scontinue(first) || is_aterm(first) || is_sterm(first) {
+        return true;
+    }
+    if !aterm {
+        return false;
+    }
+    for c in rest.chars() {
+        if c.is_lowercase() {
+            return true;
+        }
+        if c.is_uppercase() || c.is_alphabetic() || is_para_sep(c) || is_aterm(c) || is_sterm(c) {
+            return false;
+        }
+    }
+    false
+}
+
 fn split_block(text: &str, block: &Block, opts: &SplitOptions, out: &mut Vec<Sentence>) {
     let base = block.range.start;
     let s = &text[block.range.clone()];
@@ -438,11 +603,7 @@ fn split_block(text: &str, block: &Block, opts: &SplitOptions, out: &mut Vec<Sen
         push(text, base..block.range.end, true, opts, out);
         return;
     }
-    let mut cuts: Vec<usize> = s
-        .split_sentence_bound_indices()
-        .map(|(i, _)| i)
-        .filter(|&i| i > 0)
-        .collect();
+    let mut cuts = candidate_cuts(s);
     let forced: Vec<usize> = markdown_boundaries(s);
     cuts.extend(forced.iter().copied());
     cuts.sort_unstable();
@@ -514,6 +675,23 @@ fn push_clean(text: &str, span: Range<usize>, heading: bool, out: &mut Vec<Sente
 /// Removes Markdown inline syntax (emphasis, links, images, code ticks, escapes) and collapses
 /// whitespace.
 pub fn clean_markdown(s: &str) -> String {
+    // Most sentences have no Markdown and single spaces only: nothing to clean.
+    let b = s.as_bytes();
+    let plain = s.is_ascii()
+        && b.first().is_none_or(|&c| c != b' ')
+        && b.last().is_none_or(|&c| c != b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && !b.iter().any(|&c| {
+            matches!(c, b'*' | b'`' | b'_' | b'\\' | b'[' | b'&')
+                || ((c.is_ascii_whitespace() || c == 0x0b) && c != b' ')
+        });
+    if plain {
+        return s.to_owned();
+    }
+    clean_markdown_full(s)
+}
+
+fn clean_markdown_full(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
@@ -557,6 +735,91 @@ pub fn clean_markdown(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_segmentation::UnicodeSegmentation;
+
+    /// The reference: every UAX #29 boundary inside the block.
+    fn uax_cuts(s: &str) -> Vec<usize> {
+        s.split_sentence_bound_indices()
+            .map(|(i, _)| i)
+            .filter(|&i| i > 0)
+            .collect()
+    }
+
+    fn kept(s: &str, cuts: &[usize]) -> Vec<usize> {
+        let mut last = 0;
+        let mut out = Vec::new();
+        for &c in cuts {
+            if accept_boundary(&s[last..c]) {
+                out.push(c);
+                last = c;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn clean_markdown_fast_path_matches_full() {
+        for s in [
+            "We collect your name.",
+            "",
+            "a",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "vt\u{b}here",
+            "**bold** and _it_ and `code` and [link](http://x) and \\* esc",
+            "AT&amp;T &nbsp; x",
+            "caf\u{e9}\u{a0}au lait",
+            "snake_case and ![img](x)",
+        ] {
+            assert_eq!(clean_markdown(s), clean_markdown_full(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn fast_cuts_match_uax29() {
+        for s in [
+            "We collect data. We share it! Do we sell it? No. e.g. this. approx. 5 users. Fine.",
+            "He said \u{201c}stop.\u{201d} Then left. (See below.) Next one.\u{a0}Again. Here",
+            "Ends with period.  \n  New line. U.S. Inc. rules. 3.5 percent. www.x.com. Ok.",
+            "Wait... what? Really?! Yes. - dash. , comma. ; semi. . dot. \u{2026} more. A",
+            "\u{3002}\u{4e2d}\u{6587}\u{3002} \u{4e2d}. \u{e9}t\u{e9}. \u{c9}t\u{e9}. 1. 2. (a) b.",
+            "Line one.\r\nLine two.\rLine three.\u{2029}Four. 'Quoted.' ['x.'] Five.",
+        ] {
+            assert_eq!(kept(s, &candidate_cuts(s)), kept(s, &uax_cuts(s)), "{s:?}");
+        }
+    }
+
+    /// The same on every block of the real corpus (`../shared/corpus`, ~6,000 policies), when present:
+    /// `cargo test --release --lib -- --ignored fast_cuts_match_uax29_on_the_corpus`.
+    #[test]
+    #[ignore = "reads ../shared/corpus; run by hand after changing the splitter"]
+    fn fast_cuts_match_uax29_on_the_corpus() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if !dir.is_dir() {
+            eprintln!("SKIPPED: {} not found", dir.display());
+            return;
+        }
+        let (mut blocks_checked, mut differ) = (0usize, Vec::new());
+        for e in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+            let Ok(text) = std::fs::read_to_string(e.path()) else {
+                continue;
+            };
+            for b in blocks(&text, 0) {
+                let s = &text[b.range.clone()];
+                blocks_checked += 1;
+                if kept(s, &candidate_cuts(s)) != kept(s, &uax_cuts(s)) {
+                    differ.push(s.chars().take(200).collect::<String>());
+                }
+            }
+        }
+        eprintln!("{blocks_checked} blocks, {} differ", differ.len());
+        for d in differ.iter().take(20) {
+            eprintln!("  {d:?}");
+        }
+        assert!(differ.is_empty());
+    }
 
     fn texts(s: &str) -> Vec<String> {
         split(s, 0, &SplitOptions::default())

@@ -227,11 +227,11 @@ fn bench_transform_and_score(c: &mut Criterion) {
     for &n in &BATCH_SIZES[1..] {
         let texts = sentences_of(&data, n, n as u64);
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let contexts: Vec<String> = refs
+        let contexts: Vec<std::sync::Arc<str>> = refs
             .chunks(4)
             .flat_map(features::paragraph_contexts)
             .collect();
-        let ctx: Vec<&str> = contexts.iter().map(String::as_str).collect();
+        let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(
             BenchmarkId::new("sentences", n),

@@ -67,10 +67,11 @@ impl LabelledData {
     /// The context of every row: its segment (`policy_id` + `segment_id`, rows in file order)
     /// as built by [`crate::features::paragraph_contexts`], or the row's own text when the ids
     /// are missing.
-    pub fn contexts(&self) -> Vec<String> {
+    pub fn contexts(&self) -> Vec<std::sync::Arc<str>> {
         let mut members: std::collections::HashMap<(&str, &str), Vec<usize>> =
             std::collections::HashMap::new();
-        let mut out: Vec<String> = self.texts.clone();
+        let mut out: Vec<std::sync::Arc<str>> =
+            self.texts.iter().map(|t| t.as_str().into()).collect();
         for i in 0..self.len() {
             if let (Some(p), Some(s)) = (&self.policy_id[i], &self.segment_id[i]) {
                 members.entry((p.as_str(), s.as_str())).or_default().push(i);

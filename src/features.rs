@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tokenizers::normalizers::{Lowercase, Sequence, StripAccents, NFD, NFKC};
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::{
@@ -107,7 +108,7 @@ impl Normaliser {
             ascii_tokens(text, out);
             return;
         }
-        for piece in text.split(|c: char| c.is_ascii_whitespace() || c == '\u{0b}') {
+        for piece in text.split(is_piece_separator) {
             if piece.is_empty() {
                 continue;
             }
@@ -143,23 +144,57 @@ impl Normaliser {
     }
 }
 
+/// Characters at which [`Normaliser::tokenize`] may cut a text into independently tokenised
+/// pieces: ASCII whitespace, and the typographic punctuation and spaces that make most policy
+/// sentences non-ASCII. Each of these is left alone by the normaliser (or turned into a plain
+/// space by NFKC), is whitespace or punctuation to the BERT pre-tokeniser, and so ends a token
+/// and produces none: cutting there changes nothing (`tests::piecewise_*`).
+fn is_piece_separator(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0b}' | '\u{0c}' | '\r' | ' '
+            // quotes, apostrophes, dashes, bullets, ellipsis, guillemets
+            | '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' | '\u{2013}' | '\u{2014}'
+            | '\u{2022}' | '\u{b7}' | '\u{2026}' | '\u{ab}' | '\u{bb}'
+            // no-break and typographic spaces (NFKC: U+0020)
+            | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{3000}'
+    )
+}
+
+/// Byte classes for [`ascii_tokens`]: 0 ends a token (whitespace, vertical tab, punctuation),
+/// 1 is alphanumeric, 2 is any other byte that belongs to a token (control characters).
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [2u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_whitespace() || c == 0x0b || c.is_ascii_punctuation() {
+            t[b] = 0;
+        } else if c.is_ascii_alphanumeric() {
+            t[b] = 1;
+        }
+        b += 1;
+    }
+    t
+};
+
 fn ascii_tokens(text: &str, out: &mut Tokens) {
     let bytes = text.as_bytes();
+    let class = |b: u8| ASCII_CLASS[(b & 0x7f) as usize];
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_whitespace() || b == 0x0b || b.is_ascii_punctuation() {
+        if class(bytes[i]) == 0 {
             i += 1;
             continue;
         }
         let begin = i;
         let mut alnum = false;
         while i < bytes.len() {
-            let c = bytes[i];
-            if c.is_ascii_whitespace() || c == 0x0b || c.is_ascii_punctuation() {
+            let k = class(bytes[i]);
+            if k == 0 {
                 break;
             }
-            alnum |= c.is_ascii_alphanumeric();
+            alnum |= k == 1;
             i += 1;
         }
         if alnum {
@@ -212,11 +247,12 @@ pub const CONTEXT_MAX_BYTES: usize = 2_000;
 
 /// The context of every sentence of one paragraph (in order): the whole paragraph when it is
 /// at most [`CONTEXT_MAX_BYTES`], else the sentence with up to two neighbours on each side,
-/// cut to that size. Training and prediction both build contexts with this function.
-pub fn paragraph_contexts(sentences: &[&str]) -> Vec<String> {
+/// cut to that size. Training and prediction both build contexts with this function. The
+/// sentences of a whole paragraph share one string.
+pub fn paragraph_contexts(sentences: &[&str]) -> Vec<Arc<str>> {
     let total: usize = sentences.iter().map(|s| s.len() + 1).sum();
     if total <= CONTEXT_MAX_BYTES + 1 {
-        let whole = sentences.join(" ");
+        let whole: Arc<str> = sentences.join(" ").into();
         return vec![whole; sentences.len()];
     }
     (0..sentences.len())
@@ -231,7 +267,7 @@ pub fn paragraph_contexts(sentences: &[&str]) -> Vec<String> {
                 }
                 w.truncate(cut);
             }
-            w
+            w.into()
         })
         .collect()
 }
@@ -754,6 +790,40 @@ mod tests {
                 "{s:?}"
             );
         }
+    }
+
+    /// Every sentence of the real corpus (`../shared/corpus`), when present: the piecewise
+    /// path equals `tokenizers` on the whole text.
+    /// `cargo test --release --lib -- --ignored piecewise_path_matches_on_the_corpus`
+    #[test]
+    #[ignore = "reads ../shared/corpus; run by hand after changing the tokeniser"]
+    fn piecewise_path_matches_on_the_corpus() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if !dir.is_dir() {
+            eprintln!("SKIPPED: {} not found", dir.display());
+            return;
+        }
+        let n = Normaliser::new();
+        let (mut checked, mut differ) = (0usize, 0usize);
+        let (mut a, mut b) = (Tokens::default(), Tokens::default());
+        for e in walkdir::WalkDir::new(&dir).into_iter().flatten() {
+            let Ok(text) = std::fs::read_to_string(e.path()) else {
+                continue;
+            };
+            for line in text.lines().filter(|l| !l.is_ascii()) {
+                checked += 1;
+                n.tokenize(line, &mut a);
+                n.tokenize_unicode(line, &mut b);
+                if a.iter().ne(b.iter()) {
+                    differ += 1;
+                    if differ <= 10 {
+                        eprintln!("  {line:?}");
+                    }
+                }
+            }
+        }
+        eprintln!("{checked} non-ASCII lines, {differ} differ");
+        assert_eq!(differ, 0);
     }
 
     #[test]

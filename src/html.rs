@@ -24,6 +24,7 @@ use crate::features::Scratch;
 use crate::model::Model;
 use crate::predict::{TaggedDocument, TaggedSentence};
 use crate::report::{company_and_date, Coverage, FileStatus};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -388,8 +389,18 @@ pub fn report_html(model: &Model, page: &ReportPage) -> String {
         );
     }
     h.push_str(&legend(model));
-    for (i, (d, company, date)) in sorted.iter().enumerate().take(viewed) {
-        policy_view(&mut h, model, i, d, company, date.as_deref());
+    // The views are independent: render them in parallel, join in order.
+    let views: Vec<String> = sorted[..viewed]
+        .par_iter()
+        .enumerate()
+        .map(|(i, (d, company, date))| {
+            let mut v = String::new();
+            policy_view(&mut v, model, i, d, company, date.as_deref());
+            v
+        })
+        .collect();
+    for v in views {
+        h.push_str(&v);
     }
     h.push_str("</section>\n");
 

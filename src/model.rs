@@ -484,7 +484,7 @@ impl Model {
         let normaliser = Normaliser::new();
         let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
         let context_owned = data.contexts();
-        let contexts: Vec<&str> = context_owned.iter().map(String::as_str).collect();
+        let contexts: Vec<&str> = context_owned.iter().map(|c| &**c).collect();
 
         let mut groups: Vec<&String> = data.group.iter().collect();
         groups.sort();
@@ -554,7 +554,7 @@ impl Model {
     pub fn probabilities_for(&self, data: &LabelledData) -> Vec<f32> {
         let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
         let contexts = data.contexts();
-        let ctx: Vec<&str> = contexts.iter().map(String::as_str).collect();
+        let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
         self.probabilities_in_context(&texts, Some(&ctx))
     }
 
@@ -583,7 +583,12 @@ impl Model {
     /// (`None`: the text is its own context). Context terms are named `§word`.
     pub fn contributions(&self, text: &str, context: Option<&str>, l: usize) -> Vec<(String, f32)> {
         let row = self.row(text, context, &mut Scratch::default());
-        self.row_contributions(&row, l)
+        let mut contrib = self.row_contributions(&row, l);
+        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.term_order(a.0, b.0)));
+        contrib
+            .into_iter()
+            .map(|(f, c)| (self.vectoriser.term(f as usize).to_string(), c))
+            .collect()
     }
 
     fn row(&self, text: &str, context: Option<&str>, s: &mut Scratch) -> SparseRow {
@@ -593,19 +598,19 @@ impl Model {
         row
     }
 
-    fn row_contributions(&self, row: &SparseRow, l: usize) -> Vec<(String, f32)> {
+    /// `(feature, TF-IDF value × weight of label l)` for every feature of the row.
+    fn row_contributions(&self, row: &SparseRow, l: usize) -> Vec<(u32, f32)> {
         let nl = self.labels.len();
-        let mut contrib: Vec<(String, f32)> = row
-            .iter()
-            .map(|&(f, v)| {
-                (
-                    self.vectoriser.term(f as usize).to_string(),
-                    v * self.weights[f as usize * nl + l],
-                )
-            })
-            .collect();
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        contrib
+        row.iter()
+            .map(|&(f, v)| (f, v * self.weights[f as usize * nl + l]))
+            .collect()
+    }
+
+    /// Ties between equal contributions are broken by the term text.
+    fn term_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        self.vectoriser
+            .term(a as usize)
+            .cmp(self.vectoriser.term(b as usize))
     }
 
     /// The `top` terms that pushed label `l` up the most for `text` in `context` (positive
@@ -643,13 +648,18 @@ impl Model {
             .map(|&l| {
                 let mut c = self.row_contributions(&row, l);
                 c.retain(|(_, v)| *v > 0.0);
+                c.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.term_order(a.0, b.0)));
                 c.truncate(top);
-                for (t, _) in &mut c {
-                    if let Some(w) = t.strip_prefix('§') {
-                        *t = format!("{w} (paragraph)");
-                    }
-                }
-                c
+                c.into_iter()
+                    .map(|(f, v)| {
+                        let t = self.vectoriser.term(f as usize);
+                        let t = match t.strip_prefix('§') {
+                            Some(w) => format!("{w} (paragraph)"),
+                            None => t.to_string(),
+                        };
+                        (t, v)
+                    })
+                    .collect()
             })
             .collect()
     }

@@ -142,7 +142,7 @@ pub fn print_predictions(
                         v["explanations"] = explanations_json(
                             model,
                             &s.text,
-                            contexts.get(i).map(String::as_str),
+                            contexts.get(i).map(|c| &**c),
                             &s.labels,
                             &mut scratch,
                         );
@@ -187,7 +187,7 @@ pub fn print_predictions(
                         .map(|&l| format!("{} ({:.2})", model.labels[l], s.probs[l]))
                         .collect();
                     if explain {
-                        let ctx = contexts.get(i).map(String::as_str);
+                        let ctx = contexts.get(i).map(|c| &**c);
                         let explained =
                             model.explain_labels(&s.text, ctx, &s.labels, 4, &mut scratch);
                         for (&l, e) in s.labels.iter().zip(explained) {

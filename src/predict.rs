@@ -85,7 +85,7 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
     };
     let texts: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
     // The context of a sentence is its paragraph: the sentences of the same block.
-    let contexts: Vec<String> = if model.vectoriser.params().context_weight > 0.0 {
+    let contexts: Vec<std::sync::Arc<str>> = if model.vectoriser.params().context_weight > 0.0 {
         block_contexts(
             &sents
                 .iter()
@@ -95,7 +95,7 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
     } else {
         Vec::new()
     };
-    let ctx: Vec<&str> = contexts.iter().map(String::as_str).collect();
+    let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
     let probs = model.probabilities_in_context(&texts, (!ctx.is_empty()).then_some(&ctx[..]));
     let nl = model.labels.len();
     let sentences = sents
@@ -128,7 +128,7 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
 
 /// Contexts for sentences given as `(block, text)` in document order: each block's sentences
 /// go through [`crate::features::paragraph_contexts`].
-pub fn block_contexts(sents: &[(usize, &str)]) -> Vec<String> {
+pub fn block_contexts(sents: &[(usize, &str)]) -> Vec<std::sync::Arc<str>> {
     let mut out = Vec::with_capacity(sents.len());
     let mut i = 0;
     while i < sents.len() {
@@ -144,7 +144,7 @@ pub fn block_contexts(sents: &[(usize, &str)]) -> Vec<String> {
 
 impl TaggedDocument {
     /// The context (paragraph) of every sentence, as the model saw it.
-    pub fn contexts(&self) -> Vec<String> {
+    pub fn contexts(&self) -> Vec<std::sync::Arc<str>> {
         block_contexts(
             &self
                 .sentences

@@ -227,15 +227,13 @@ pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<
         .iter()
         .flat_map(|d| d.sentences.iter().map(move |s| (*d, s)))
         .collect();
-    let file: Vec<String> = rows
-        .iter()
-        .map(|(d, _)| d.path.display().to_string())
-        .collect();
     let keys: Vec<(String, Option<String>)> = docs.iter().map(|d| company_and_date(d)).collect();
+    let paths: Vec<String> = docs.iter().map(|d| d.path.display().to_string()).collect();
     let mut doc_index = Vec::with_capacity(rows.len());
     for (i, d) in docs.iter().enumerate() {
         doc_index.extend(std::iter::repeat_n(i, d.sentences.len()));
     }
+    let file: Vec<&str> = doc_index.iter().map(|&i| paths[i].as_str()).collect();
     let mut cols = vec![
         Column::new(
             "company".into(),

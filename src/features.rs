@@ -683,9 +683,15 @@ impl Vectoriser {
                 }
             }
         }
-        // Count each feature: sort, then runs.
-        s.features.sort_unstable();
-        for run in s.features.chunk_by(|a, b| a == b) {
+        self.weigh(&mut s.features, out);
+    }
+
+    /// The TF-IDF row of a list of feature occurrences (sorted here): sublinear tf × idf ×
+    /// context weight, L2-normalised.
+    fn weigh(&self, features: &mut [u32], out: &mut SparseRow) {
+        let cw = self.params.context_weight;
+        features.sort_unstable();
+        for run in features.chunk_by(|a, b| a == b) {
             let i = run[0];
             let c = run.len();
             let tf = if self.params.sublinear_tf {
@@ -693,7 +699,11 @@ impl Vectoriser {
             } else {
                 c as f32
             };
-            let w = if ix.is_context[i as usize] { cw } else { 1.0 };
+            let w = if self.index.is_context[i as usize] {
+                cw
+            } else {
+                1.0
+            };
             out.push((i, w * tf * self.idf[i as usize]));
         }
         let norm = out.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
@@ -702,6 +712,66 @@ impl Vectoriser {
                 *v /= norm;
             }
         }
+    }
+
+    /// The rows of the sentences of one paragraph, in order, each in the context of that
+    /// paragraph as [`paragraph_contexts`] builds it: the same rows as [`transform_into`] with
+    /// those contexts, but a paragraph short enough to be the context whole is tokenised once —
+    /// its tokens are its sentences' tokens one after the other, since the sentences are joined
+    /// by a space and tokenisation cuts there.
+    ///
+    /// [`transform_into`]: Vectoriser::transform_into
+    pub fn transform_paragraph(
+        &self,
+        normaliser: &Normaliser,
+        sentences: &[&str],
+        s: &mut Scratch,
+        out: &mut Vec<SparseRow>,
+    ) {
+        let cw = self.params.context_weight;
+        let total: usize = sentences.iter().map(|t| t.len() + 1).sum();
+        if cw == 0.0 || sentences.len() == 1 || total > CONTEXT_MAX_BYTES + 1 {
+            let contexts = if cw == 0.0 {
+                Vec::new()
+            } else {
+                paragraph_contexts(sentences)
+            };
+            for (i, t) in sentences.iter().enumerate() {
+                let mut row = SparseRow::new();
+                let ctx = contexts.get(i).map(|c| &**c);
+                self.transform_into(normaliser, t, ctx, s, &mut row);
+                out.push(row);
+            }
+            return;
+        }
+        let ix = &self.index;
+        // Word ids of every sentence, one after the other; `bounds[i]` is sentence i's range.
+        s.ids.clear();
+        let mut bounds = Vec::with_capacity(sentences.len());
+        let mut ids = std::mem::take(&mut s.ids);
+        for t in sentences {
+            normaliser.tokenize(t, &mut s.tokens);
+            let start = ids.len();
+            ids.extend(
+                s.tokens
+                    .iter()
+                    .map(|w| ix.words.get(w).copied().unwrap_or(NONE)),
+            );
+            bounds.push(start..ids.len());
+        }
+        s.context_features.clear();
+        ix.context_features(&ids, &mut s.context_features);
+        for b in bounds {
+            s.features.clear();
+            ix.own_features(&ids[b], self.params.max_ngram, &mut s.features);
+            s.features.extend_from_slice(&s.context_features);
+            let mut row = SparseRow::new();
+            self.weigh(&mut s.features, &mut row);
+            out.push(row);
+        }
+        s.ids = ids;
+        // The cached context is no longer what `context_features` holds.
+        s.context = None;
     }
 
     /// Transforms one text (its own context).

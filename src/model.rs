@@ -571,6 +571,57 @@ impl Model {
         )
     }
 
+    /// Probabilities for sentences given as `(block, text)` in document order, each in the
+    /// context of its block (paragraph), row-major: the same numbers as
+    /// [`Model::probabilities_in_context`] with [`crate::predict::block_contexts`], computed
+    /// paragraph by paragraph so that a paragraph is tokenised once
+    /// ([`Vectoriser::transform_paragraph`]).
+    pub fn probabilities_of_blocks(&self, sents: &[(usize, &str)]) -> Vec<f32> {
+        let nl = self.labels.len();
+        let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut i = 0;
+        while i < sents.len() {
+            let j = (i..sents.len())
+                .find(|&j| sents[j].0 != sents[i].0)
+                .unwrap_or(sents.len());
+            blocks.push(i..j);
+            i = j;
+        }
+        let normaliser = Normaliser::new();
+        // Groups of blocks of about 256 sentences, scored in parallel.
+        let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut start = 0;
+        for (b, r) in blocks.iter().enumerate() {
+            if r.end - blocks[start].start >= 256 || b + 1 == blocks.len() {
+                groups.push(start..b + 1);
+                start = b + 1;
+            }
+        }
+        let parts: Vec<Vec<f32>> = groups
+            .par_iter()
+            .map_init(
+                || (Scratch::default(), Vec::new(), Vec::new()),
+                |(s, rows, texts), g| {
+                    let mut out = Vec::new();
+                    for r in &blocks[g.clone()] {
+                        texts.clear();
+                        texts.extend(sents[r.clone()].iter().map(|x| x.1));
+                        rows.clear();
+                        self.vectoriser
+                            .transform_paragraph(&normaliser, texts, s, rows);
+                        for row in rows.iter() {
+                            let at = out.len();
+                            out.resize(at + nl, 0.0);
+                            score_rows(&self.weights, &self.intercepts, row, &mut out[at..]);
+                        }
+                    }
+                    out
+                },
+            )
+            .collect();
+        parts.concat()
+    }
+
     /// Whether probability `p` of label `l` passes its threshold.
     pub fn decide(&self, l: usize, p: f32) -> bool {
         p >= self.thresholds[l]
@@ -792,6 +843,40 @@ mod tests {
         let e = model.explain(text, None, 1, 3);
         assert!(!e.is_empty() && e.len() <= 3);
         assert!(e.windows(2).all(|w| w[0].1 >= w[1].1));
+    }
+
+    #[test]
+    fn paragraph_scoring_equals_scoring_in_context() {
+        let model = Model::from_bytes(
+            include_bytes!("../models/default.model"),
+            Path::new("default"),
+        )
+        .unwrap();
+        let long = "We keep server logs for a while. ".repeat(80);
+        let paragraphs: Vec<Vec<&str>> = vec![
+            vec!["Information We Collect"],
+            vec![
+                "We collect your name and e-mail address.",
+                "We share them with our payment processor\u{2019}s \u{201c}fraud\u{201d} team.",
+                "You can opt out at any time.",
+            ],
+            vec!["Caf\u{e9} visitors\u{a0}may be tracked.", "No DNT support."],
+            vec![
+                long.as_str(),
+                "Logs are deleted after 30 days.",
+                "Backups too.",
+            ],
+        ];
+        let mut sents: Vec<(usize, &str)> = Vec::new();
+        for (b, p) in paragraphs.iter().enumerate() {
+            sents.extend(p.iter().map(|&t| (b, t)));
+        }
+        let contexts = crate::predict::block_contexts(&sents);
+        let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
+        let texts: Vec<&str> = sents.iter().map(|s| s.1).collect();
+        let a = model.probabilities_in_context(&texts, Some(&ctx));
+        let b = model.probabilities_of_blocks(&sents);
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -83,20 +83,9 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
         crate::model::Unit::Sentence => sentences::split(&doc.text, doc.body_start, opts),
         crate::model::Unit::Segment => sentences::split_paragraphs(&doc.text, doc.body_start, opts),
     };
-    let texts: Vec<&str> = sents.iter().map(|s| s.text.as_str()).collect();
     // The context of a sentence is its paragraph: the sentences of the same block.
-    let contexts: Vec<std::sync::Arc<str>> = if model.vectoriser.params().context_weight > 0.0 {
-        block_contexts(
-            &sents
-                .iter()
-                .map(|s| (s.block, s.text.as_str()))
-                .collect::<Vec<_>>(),
-        )
-    } else {
-        Vec::new()
-    };
-    let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
-    let probs = model.probabilities_in_context(&texts, (!ctx.is_empty()).then_some(&ctx[..]));
+    let blocks: Vec<(usize, &str)> = sents.iter().map(|s| (s.block, s.text.as_str())).collect();
+    let probs = model.probabilities_of_blocks(&blocks);
     let nl = model.labels.len();
     let sentences = sents
         .into_iter()

@@ -293,7 +293,7 @@ impl Default for VectoriserParams {
         VectoriserParams {
             max_ngram: 2,
             min_df: 2,
-            max_features: 3_000,
+            max_features: 10_000,
             sublinear_tf: true,
             context_weight: 0.5,
         }

@@ -65,7 +65,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             vectoriser: VectoriserParams::default(),
-            alpha: 1.0,
+            alpha: 0.5,
             max_iterations: 150,
             tolerance_per_row: 1e-4,
             balance_power: 0.5,

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Agreement between the corpus labels (first pass) and an independent second pass.
 
-usage: python3 datasets/qc/agreement.py [--disagreements]
+usage: python3 datasets/qc/agreement.py [--round2] [--disagreements] [--resolved]
 Reads datasets/qc/second_pass_input.csv (the 560 sampled sentences), first_pass_labels.csv
 (the corpus labels at sampling time, before disagreements were resolved) and
 second_pass_labels.csv (the independent pass). Prints per-category F1 between the passes and
 Cohen's kappa as a Markdown table; with --disagreements, lists every disagreement.
 With --resolved, compares the second pass with the current datasets/corpus.csv instead.
+With --round2, uses the round-2 files instead (round2_input.csv, round2_first_pass_labels.csv,
+round2_second_pass_labels.csv: 480 sentences of the policies written in rounds 5-6).
 """
 import csv, os, sys
 
@@ -21,13 +23,16 @@ def labels(s):
 
 
 def main():
-    inp = list(csv.DictReader(open(os.path.join(HERE, 'second_pass_input.csv'), encoding='utf-8')))
-    second = {r['row']: labels(r['labels']) for r in csv.DictReader(open(os.path.join(HERE, 'second_pass_labels.csv'), encoding='utf-8'))}
+    prefix = 'round2_' if '--round2' in sys.argv else ''
+    names = (f'{prefix}input.csv', f'{prefix}first_pass_labels.csv', f'{prefix}second_pass_labels.csv') if prefix \
+        else ('second_pass_input.csv', 'first_pass_labels.csv', 'second_pass_labels.csv')
+    inp = list(csv.DictReader(open(os.path.join(HERE, names[0]), encoding='utf-8')))
+    second = {r['row']: labels(r['labels']) for r in csv.DictReader(open(os.path.join(HERE, names[2]), encoding='utf-8'))}
     if '--resolved' in sys.argv:
         corpus = {r['text']: labels(r['labels']) for r in csv.DictReader(open(os.path.join(HERE, '..', 'corpus.csv'), encoding='utf-8'))}
         first = {r['row']: corpus[r['text']] for r in inp}
     else:
-        first = {r['row']: labels(r['labels']) for r in csv.DictReader(open(os.path.join(HERE, 'first_pass_labels.csv'), encoding='utf-8'))}
+        first = {r['row']: labels(r['labels']) for r in csv.DictReader(open(os.path.join(HERE, names[1]), encoding='utf-8'))}
     pairs = [(first[r['row']], second[r['row']], r['text']) for r in inp]
     n = len(pairs)
     print(f"{n} sentences labelled twice; {sum(a == b for a, b, _ in pairs)} with identical label sets "

@@ -157,7 +157,19 @@ pub struct Model {
     pub cv: Option<CvSummary>,
     /// Crate version that wrote the model.
     pub written_by: String,
+    /// Labels whose final fit kept the sparse solver's solution because linfa-logistic's
+    /// dense matrix would have exceeded [`DENSE_LIMIT_BYTES`] (known after training only; not
+    /// stored in the model file).
+    #[serde(skip)]
+    pub sparse_only: Vec<usize>,
 }
+
+/// The largest dense matrix (bytes) built for linfa-logistic's fit of one label. linfa-logistic
+/// takes dense arrays only: 100,000 rows × 10,000 features would be 4 GB per label. Above this
+/// size the label keeps the sparse solution of the identical objective (same solver, argmin's
+/// L-BFGS, at a quarter of linfa's gradient tolerance). Two labels are fitted at a time, so
+/// dense matrices take at most twice this.
+pub const DENSE_LIMIT_BYTES: usize = 768 << 20;
 
 /// Progress events during training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +185,8 @@ struct Core {
     vectoriser: Vectoriser,
     weights: Vec<f32>,
     intercepts: Vec<f32>,
+    /// Labels fitted by the sparse solver alone although linfa was asked for.
+    sparse_only: Vec<usize>,
 }
 
 /// Assigns each row a fold in `0..k`, keeping each group (policy) in one fold. Groups are
@@ -242,14 +256,18 @@ fn fit_core(
     )?;
     let rows = vectoriser.transform_many(normaliser, texts, Some(contexts));
     let k = vectoriser.len();
-    let fitted: Vec<Result<(Vec<f32>, f32)>> = (0..n_labels)
+    let fitted: Vec<Result<(Vec<f32>, f32, bool)>> = (0..n_labels)
         .into_par_iter()
         .map(|l| fit_label(&rows, y, n_labels, l, k, p, fitter))
         .collect();
     let mut weights = vec![0f32; k * n_labels];
     let mut intercepts = vec![0f32; n_labels];
+    let mut sparse_only = Vec::new();
     for (l, r) in fitted.into_iter().enumerate() {
-        let (w, b) = r?;
+        let (w, b, sparse) = r?;
+        if sparse && fitter == Fitter::Linfa {
+            sparse_only.push(l);
+        }
         for f in 0..k {
             weights[f * n_labels + l] = w[f];
         }
@@ -259,6 +277,7 @@ fn fit_core(
         vectoriser,
         weights,
         intercepts,
+        sparse_only,
     })
 }
 
@@ -270,14 +289,14 @@ fn fit_label(
     k: usize,
     p: &TrainParams,
     fitter: Fitter,
-) -> Result<(Vec<f32>, f32)> {
+) -> Result<(Vec<f32>, f32, bool)> {
     let n = rows.len();
     let pos = (0..n).filter(|&r| y[r * n_labels + l]).count();
     let neg = n - pos;
     if pos == 0 || neg == 0 {
         // A fold may lack a rare label entirely: predict the constant class.
         let b = if pos == 0 { -20.0 } else { 20.0 };
-        return Ok((vec![0.0; k], b));
+        return Ok((vec![0.0; k], b, false));
     }
     let repeat = if p.balance_power > 0.0 && neg > pos {
         ((neg as f32 / pos as f32).powf(p.balance_power).round() as usize).clamp(1, p.max_repeat)
@@ -307,9 +326,12 @@ fn fit_label(
     } else {
         None
     };
-    if let (Fitter::Sparse, Some(w)) = (fitter, &warm) {
-        // Oriented as P(true) already: [weights…, intercept].
-        return Ok((w.slice(ndarray::s![..k]).to_vec(), w[k]));
+    let too_big = m.saturating_mul(k).saturating_mul(4) > DENSE_LIMIT_BYTES;
+    if let Some(w) = &warm {
+        if fitter == Fitter::Sparse || too_big {
+            // Oriented as P(true) already: [weights…, intercept].
+            return Ok((w.slice(ndarray::s![..k]).to_vec(), w[k], true));
+        }
     }
     // linfa-logistic's positive class is the majority class (ties: the first row's class).
     let pos_true = match (pos * repeat).cmp(&neg) {
@@ -348,7 +370,7 @@ fn fit_label(
     // predict_probabilities gives P(labels().pos.class); we store weights for P(true).
     let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
     let w = fitted.params().iter().map(|v| sign * v).collect();
-    Ok((w, sign * fitted.intercept()))
+    Ok((w, sign * fitted.intercept(), false))
 }
 
 fn sigmoid(z: f32) -> f32 {
@@ -540,6 +562,7 @@ impl Model {
             },
             cv,
             written_by: format!("policy-classifier {}", env!("CARGO_PKG_VERSION")),
+            sparse_only: core.sparse_only,
         })
     }
 

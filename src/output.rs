@@ -43,6 +43,20 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
         took.as_secs_f64(),
         path.display()
     )?;
+    if !model.sparse_only.is_empty() {
+        let names: Vec<&str> = model
+            .sparse_only
+            .iter()
+            .map(|&l| model.labels[l].as_str())
+            .collect();
+        eprintln!(
+            "classify: note: {} of {} labels keep the sparse solver's weights (the same objective):              linfa-logistic's dense matrix would exceed {} MiB ({})",
+            names.len(),
+            model.labels.len(),
+            policy_classifier::model::DENSE_LIMIT_BYTES >> 20,
+            names.join(", ")
+        );
+    }
     if let Some(cv) = &model.cv {
         writeln!(
             out,

@@ -17,7 +17,7 @@
 #
 # Measured (every timing is one whole process, wall clock, with peak RSS from /usr/bin/time):
 #  (a) train on ../shared/opp115/sentences.csv: ours default (3 threshold folds + final fit),
-#      ours --threshold-folds 0, peer `train`; plus F1 of all three on held-out policies
+#      ours --dense-limit-mib 0 (sparse final fit), peer `train`; plus F1 of all three on held-out policies
 #      (two policy-grouped halves, each model trained on one half and scored on the other,
 #      F1 pooled over both; the same Python scorer reads both tools' predictions);
 #  (b) `classify report` over ../shared/corpus/unlabelled (both cores) vs the
@@ -27,7 +27,7 @@
 #      sentence count;
 #  (d) peak RSS of every command above;
 #  scale: `classify report` over the corpus repeated ×10 (symlinks) and training on ~100k
-#      perturbed rows (ours --threshold-folds 0, peer, ours default), one run each, each
+#      perturbed rows (ours --dense-limit-mib 0, peer, ours default), one run each, each
 #      killed after TRAIN_CAP seconds (reported as such) so the script's run time stays bounded.
 set -euo pipefail
 
@@ -129,7 +129,7 @@ peer() { OPENBLAS_NUM_THREADS=1 exec python3 "$PEER" "$@"; }
 
 # ---- commands (functions so `alternate` can name them) ----
 ours_train() { exec "$BIN" train -d "$DATA" -m "$WORK/ours.model"; }
-ours_train0() { exec "$BIN" train -d "$DATA" -m "$WORK/ours0.model" --threshold-folds 0; }
+ours_train0() { exec "$BIN" train -d "$DATA" -m "$WORK/ours0.model" --dense-limit-mib 0; }
 peer_train() { peer train "$DATA" "$WORK/peer.pkl"; }
 ours_report() { exec "$BIN" report -m "$WORK/ours.model" --out "$WORK/rep" "$CORPUS"; }
 peer_tag() { peer tag "$WORK/peer.pkl" "$CORPUS"; }
@@ -141,7 +141,7 @@ ours_scale_report() {
     exec "$BIN" report -m "$WORK/ours.model" --out "$WORK/repx" "$WORK/corpus_x$SCALE_COPIES"
 }
 ours_aug_train() { exec "$BIN" train -d "$WORK/aug.csv" -m "$WORK/aug.model"; }
-ours_aug_train0() { exec "$BIN" train -d "$WORK/aug.csv" -m "$WORK/aug0.model" --threshold-folds 0; }
+ours_aug_train0() { exec "$BIN" train -d "$WORK/aug.csv" -m "$WORK/aug0.model" --dense-limit-mib 0; }
 peer_aug_train() { peer train "$WORK/aug.csv" "$WORK/aug.pkl"; }
 
 export -f ours_train ours_train0 peer_train ours_report peer_tag ours_predict \
@@ -159,13 +159,13 @@ N_FILES=$(find "$CORPUS" -maxdepth 1 -type f | wc -l)
 log "(a) training on $DATA, $RUNS runs each"
 alternate ours_train:ours_train ours_train0:ours_train0 peer_train:peer_train
 pair "(a) train, sentences.csv (8,407 rows): ours default vs peer" ours_train peer_train
-pair "(a) train: ours --threshold-folds 0 vs peer" ours_train0 peer_train
+pair "(a) train: ours --dense-limit-mib 0 (sparse final fit) vs peer" ours_train0 peer_train
 
 log "(a) held-out F1: train on one policy-grouped half, score on the other, both ways"
 for h in a b; do
     o=$([[ $h == a ]] && echo b || echo a)
     "$BIN" train -d "$WORK/$h.csv" -m "$WORK/f1_$h.model" >/dev/null 2>&1
-    "$BIN" train -d "$WORK/$h.csv" -m "$WORK/f1_${h}0.model" --threshold-folds 0 >/dev/null 2>&1
+    "$BIN" train -d "$WORK/$h.csv" -m "$WORK/f1_${h}0.model" --dense-limit-mib 0 >/dev/null 2>&1
     (peer train "$WORK/$h.csv" "$WORK/f1_$h.pkl")
     "$BIN" evaluate -m "$WORK/f1_$h.model" -d "$WORK/$o.csv" -f json \
         --predictions "$WORK/f1_ours_$o.csv" >/dev/null
@@ -175,7 +175,7 @@ for h in a b; do
 done
 f1() { python3 "$HELP" score "$WORK/a.csv" "$WORK/$1_a.csv" "$WORK/b.csv" "$WORK/$1_b.csv"; }
 info "held-out F1, ours default" "$(f1 f1_ours)"
-info "held-out F1, ours --threshold-folds 0" "$(f1 f1_ours0)"
+info "held-out F1, ours --dense-limit-mib 0" "$(f1 f1_ours0)"
 info "held-out F1, peer" "$(f1 f1_peer)"
 info "held-out split" "policy-grouped halves by md5(policy_id) parity: $(cat "$WORK/split.json")"
 
@@ -211,7 +211,7 @@ if [[ "$SCALE" != 0 ]]; then
     measure_capped peer_aug_train peer_aug_train "$TRAIN_CAP"
     measure_capped ours_aug_train ours_aug_train "$TRAIN_CAP"
     pair "scale: train on $AUG_N rows: ours default vs peer, 1 run" ours_aug_train peer_aug_train
-    pair "scale: train on $AUG_N rows: ours --threshold-folds 0 vs peer, 1 run" ours_aug_train0 peer_aug_train
+    pair "scale: train on $AUG_N rows: ours --dense-limit-mib 0 vs peer, 1 run" ours_aug_train0 peer_aug_train
 fi
 
 # ---- output ----

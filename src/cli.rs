@@ -120,6 +120,10 @@ pub struct TrainOptions {
     /// Run linfa-logistic from zero instead of from the sparse solution (slow; same optimum)
     #[arg(long)]
     pub no_warm_start: bool,
+    /// Largest dense matrix (MiB) built for linfa-logistic's final fit of one label; labels
+    /// above keep the sparse solution of the same objective (0 = never build one: fastest)
+    #[arg(long, value_name = "MIB", default_value_t = TrainParams::default().dense_limit_mib)]
+    pub dense_limit_mib: usize,
     /// What a training row is; `predict` and `report` split policies into the same unit
     #[arg(long, value_enum, default_value_t = UnitArg::Sentence)]
     pub level: UnitArg,
@@ -243,6 +247,7 @@ impl TrainOptions {
             threshold_folds: self.threshold_folds,
             max_iterations: self.max_iterations,
             warm_start: !self.no_warm_start,
+            dense_limit_mib: self.dense_limit_mib,
             unit: match self.level {
                 UnitArg::Sentence => policy_classifier::model::Unit::Sentence,
                 UnitArg::Segment => policy_classifier::model::Unit::Segment,

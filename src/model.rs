@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// Current model file format version. Bump on any incompatible change.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"PCLSMDL\n";
 
 /// The unit a model is trained on and applied to.
@@ -57,6 +57,12 @@ pub struct TrainParams {
     /// Start linfa-logistic from the solution of the same objective on the sparse rows
     /// (`sparse_lr`); `false` runs linfa-logistic from zero, ~15× slower, same optimum.
     pub warm_start: bool,
+    /// Largest dense matrix (MiB) built for linfa-logistic's final fit of one label.
+    /// linfa-logistic takes dense arrays only (100,000 rows × 10,000 features would be 4 GB
+    /// per label); a label whose matrix would be larger keeps the sparse solution of the
+    /// identical objective (same solver, argmin's L-BFGS, at a quarter of linfa's gradient
+    /// tolerance). Two labels are fitted at a time. 0 = always the sparse solution.
+    pub dense_limit_mib: usize,
     /// What a training row is; prediction splits documents into the same unit.
     pub unit: Unit,
 }
@@ -73,6 +79,7 @@ impl Default for TrainParams {
             threshold_folds: 3,
             seed: 42,
             warm_start: true,
+            dense_limit_mib: 768,
             unit: Unit::Sentence,
         }
     }
@@ -158,18 +165,11 @@ pub struct Model {
     /// Crate version that wrote the model.
     pub written_by: String,
     /// Labels whose final fit kept the sparse solver's solution because linfa-logistic's
-    /// dense matrix would have exceeded [`DENSE_LIMIT_BYTES`] (known after training only; not
-    /// stored in the model file).
+    /// dense matrix would have exceeded [`TrainParams::dense_limit_mib`] (known after
+    /// training only; not stored in the model file).
     #[serde(skip)]
     pub sparse_only: Vec<usize>,
 }
-
-/// The largest dense matrix (bytes) built for linfa-logistic's fit of one label. linfa-logistic
-/// takes dense arrays only: 100,000 rows × 10,000 features would be 4 GB per label. Above this
-/// size the label keeps the sparse solution of the identical objective (same solver, argmin's
-/// L-BFGS, at a quarter of linfa's gradient tolerance). Two labels are fitted at a time, so
-/// dense matrices take at most twice this.
-pub const DENSE_LIMIT_BYTES: usize = 768 << 20;
 
 /// Progress events during training.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,7 +326,7 @@ fn fit_label(
     } else {
         None
     };
-    let too_big = m.saturating_mul(k).saturating_mul(4) > DENSE_LIMIT_BYTES;
+    let too_big = m.saturating_mul(k).saturating_mul(4) > p.dense_limit_mib << 20;
     if let Some(w) = &warm {
         if fitter == Fitter::Sparse || too_big {
             // Oriented as P(true) already: [weights…, intercept].

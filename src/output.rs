@@ -50,10 +50,10 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
             .map(|&l| model.labels[l].as_str())
             .collect();
         eprintln!(
-            "classify: note: {} of {} labels keep the sparse solver's weights (the same objective):              linfa-logistic's dense matrix would exceed {} MiB ({})",
+            "classify: note: {} of {} labels keep the sparse solver's weights (the same objective): linfa-logistic's dense matrix would exceed {} MiB ({})",
             names.len(),
             model.labels.len(),
-            policy_classifier::model::DENSE_LIMIT_BYTES >> 20,
+            model.params.dense_limit_mib,
             names.join(", ")
         );
     }

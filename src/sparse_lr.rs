@@ -16,24 +16,73 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use ndarray::Array1;
 
-/// The weighted, L2-regularised logistic loss over sparse rows.
+/// The weighted, L2-regularised logistic loss over sparse rows, held in CSR form (one flat
+/// array of `(feature, value)` and row offsets) for a cache-friendly pass.
 struct Problem<'a> {
-    rows: &'a [SparseRow],
+    /// Row `i` is `entries[offsets[i]..offsets[i + 1]]`.
+    offsets: Vec<usize>,
+    entries: Vec<(u32, f32)>,
     /// +1 or −1 per row.
     y: &'a [f32],
     /// Row multiplicity (oversampling).
     weight: &'a [f32],
     alpha: f32,
     k: usize,
+    /// The margins of the last parameters asked for: the line search asks for the cost and
+    /// then the gradient at the same point, which share them.
+    last: std::cell::RefCell<Option<(Array1<f32>, Vec<f32>)>>,
 }
 
 impl Problem<'_> {
+    fn new<'a>(
+        rows: &[SparseRow],
+        y: &'a [f32],
+        weight: &'a [f32],
+        alpha: f32,
+        k: usize,
+    ) -> Problem<'a> {
+        let mut offsets = Vec::with_capacity(rows.len() + 1);
+        let mut entries = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+        offsets.push(0);
+        for r in rows {
+            entries.extend_from_slice(r);
+            offsets.push(entries.len());
+        }
+        Problem {
+            offsets,
+            entries,
+            y,
+            weight,
+            alpha,
+            k,
+            last: std::cell::RefCell::new(None),
+        }
+    }
+
+    fn row(&self, i: usize) -> &[(u32, f32)] {
+        &self.entries[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// `x_i · w + b` for every row (cached for the last `p`).
     fn margins(&self, p: &Array1<f32>) -> Vec<f32> {
-        let b = p[self.k];
-        self.rows
-            .iter()
-            .map(|r| r.iter().map(|&(f, v)| v * p[f as usize]).sum::<f32>() + b)
-            .collect()
+        if let Some((q, z)) = &*self.last.borrow() {
+            if q == p {
+                return z.clone();
+            }
+        }
+        let w = p.as_slice().expect("contiguous parameters");
+        let b = w[self.k];
+        let z: Vec<f32> = (0..self.offsets.len() - 1)
+            .map(|i| {
+                self.row(i)
+                    .iter()
+                    .map(|&(f, v)| v * w[f as usize])
+                    .sum::<f32>()
+                    + b
+            })
+            .collect();
+        *self.last.borrow_mut() = Some((p.clone(), z.clone()));
+        z
     }
 }
 
@@ -69,20 +118,21 @@ impl Gradient for Problem<'_> {
 
     fn gradient(&self, p: &Self::Param) -> Result<Array1<f32>, argmin::core::Error> {
         let z = self.margins(p);
-        let mut g = Array1::<f32>::zeros(self.k + 1);
-        for (i, r) in self.rows.iter().enumerate() {
+        let mut g = vec![0f32; self.k + 1];
+        for (i, &zi) in z.iter().enumerate() {
             let (y, w) = (self.y[i], self.weight[i]);
             // d/dz log(1 + exp(−y z)) = −y σ(−y z)
-            let c = -y * w / (1.0 + (y * z[i]).exp());
-            for &(f, v) in r {
+            let c = -y * w / (1.0 + (y * zi).exp());
+            for &(f, v) in self.row(i) {
                 g[f as usize] += c * v;
             }
             g[self.k] += c;
         }
+        let pw = p.as_slice().expect("contiguous parameters");
         for f in 0..self.k {
-            g[f] += self.alpha * p[f];
+            g[f] += self.alpha * pw[f];
         }
-        Ok(g)
+        Ok(Array1::from(g))
     }
 }
 
@@ -98,13 +148,7 @@ pub fn fit(
     max_iterations: u64,
 ) -> Result<Array1<f32>, String> {
     let y: Vec<f32> = target.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
-    let problem = Problem {
-        rows,
-        y: &y,
-        weight,
-        alpha,
-        k,
-    };
+    let problem = Problem::new(rows, &y, weight, alpha, k);
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
         .with_tolerance_grad(tolerance)
         .map_err(|e| e.to_string())?;
@@ -136,13 +180,7 @@ mod tests {
         let p = fit(&rows, &t, &w, 2, 1.0, 1e-5, 200).unwrap();
         assert!(p[0] > 0.0 && p[1] < 0.0);
         let y: Vec<f32> = t.iter().map(|&b| if b { 1.0 } else { -1.0 }).collect();
-        let prob = Problem {
-            rows: &rows,
-            y: &y,
-            weight: &w,
-            alpha: 1.0,
-            k: 2,
-        };
+        let prob = Problem::new(&rows, &y, &w, 1.0, 2);
         let g = prob.gradient(&p).unwrap();
         assert!(g.iter().all(|x| x.abs() < 1e-3), "{g:?}");
     }

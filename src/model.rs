@@ -79,7 +79,7 @@ impl Default for TrainParams {
             threshold_folds: 3,
             seed: 42,
             warm_start: true,
-            dense_limit_mib: 768,
+            dense_limit_mib: 1536,
             unit: Unit::Sentence,
         }
     }

@@ -528,39 +528,63 @@ impl Vectoriser {
         let n = texts.len();
         // 1. document frequencies of all terms
         let use_context = params.context_weight > 0.0;
-        let docs: Vec<Vec<String>> = (0..n)
-            .into_par_iter()
-            .map_init(
-                || (Tokens::default(), String::new()),
-                |(tok, scratch), i| {
-                    normaliser.tokenize(texts[i], tok);
-                    let mut terms = Vec::with_capacity(tok.len() * params.max_ngram);
-                    for_each_term(tok, params.max_ngram, scratch, |s| {
-                        terms.push(s.to_string())
-                    });
-                    if use_context {
-                        normaliser.tokenize(contexts.map_or(texts[i], |c| c[i]), tok);
-                        for_each_context_term(tok, scratch, |s| terms.push(s.to_string()));
-                    }
-                    terms.sort_unstable();
-                    terms
-                },
-            )
-            .collect();
-        let mut df: FxHashMap<&str, u32> = FxHashMap::default();
-        for d in &docs {
-            let mut prev: Option<&str> = None;
-            for t in d {
-                if prev != Some(t.as_str()) {
-                    *df.entry(t.as_str()).or_insert(0) += 1;
-                    prev = Some(t.as_str());
+        // Per thread: term → (rows containing it, last row counted); one allocation per
+        // distinct term, not per occurrence. Consecutive rows of a paragraph share their
+        // context, which is tokenised once.
+        type Df = FxHashMap<Box<str>, (u32, u32)>;
+        let count = |df: &mut Df, t: &str, row: u32| match df.get_mut(t) {
+            Some(e) => {
+                if e.1 != row {
+                    e.0 += 1;
+                    e.1 = row;
                 }
             }
-        }
+            None => {
+                df.insert(t.into(), (1, row));
+            }
+        };
+        let df: Df = (0..n)
+            .into_par_iter()
+            .fold(
+                || {
+                    (
+                        Df::default(),
+                        Tokens::default(),
+                        String::new(),
+                        None::<&str>,
+                        Tokens::default(),
+                    )
+                },
+                |(mut df, mut tok, mut scratch, mut last_ctx, mut ctx_tok), i| {
+                    let row = i as u32;
+                    normaliser.tokenize(texts[i], &mut tok);
+                    for_each_term(&tok, params.max_ngram, &mut scratch, |t| {
+                        count(&mut df, t, row)
+                    });
+                    if use_context {
+                        let c = contexts.map_or(texts[i], |c| c[i]);
+                        if last_ctx != Some(c) {
+                            normaliser.tokenize(c, &mut ctx_tok);
+                            last_ctx = Some(c);
+                        }
+                        for_each_context_term(&ctx_tok, &mut scratch, |t| count(&mut df, t, row));
+                    }
+                    (df, tok, scratch, last_ctx, ctx_tok)
+                },
+            )
+            .map(|(df, ..)| df)
+            .reduce(Df::default, |a, b| {
+                // Fold the smaller map into the larger; the row counts of disjoint rows add.
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                for (t, (c, _)) in small {
+                    big.entry(t).or_insert((0, u32::MAX)).0 += c;
+                }
+                big
+            });
         let mut candidates: Vec<&str> = df
             .iter()
-            .filter(|(_, &c)| c as usize >= params.min_df)
-            .map(|(t, _)| *t)
+            .filter(|(_, &(c, _))| c as usize >= params.min_df)
+            .map(|(t, _)| &**t)
             .collect();
         candidates.sort_unstable();
         if candidates.is_empty() {
@@ -573,7 +597,7 @@ impl Vectoriser {
         let cand = Vectoriser::new(
             params,
             candidates.iter().map(|s| s.to_string()).collect(),
-            candidates.iter().map(|t| idf_of(df[t])).collect(),
+            candidates.iter().map(|t| idf_of(df[*t].0)).collect(),
         );
         if cand.len() <= params.max_features {
             return Ok(cand);

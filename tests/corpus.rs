@@ -87,6 +87,6 @@ fn shipped_model_was_trained_on_this_corpus() {
         .collect();
     assert_eq!(
         src[0].sha256, sha,
-        "models/default.model is stale: retrain with `cargo run --release -- train`"
+        "models/default.model is stale: retrain with the command in models/README.md"
     );
 }

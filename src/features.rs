@@ -843,6 +843,19 @@ mod tests {
         );
     }
 
+    /// `tokenize` (fast paths) equals `tokenize_unicode` (tokenizers on the whole text).
+    fn assert_same_tokens(n: &Normaliser, s: &str) {
+        let mut fast = Tokens::default();
+        n.tokenize(s, &mut fast);
+        let mut whole = Tokens::default();
+        n.tokenize_unicode(s, &mut whole);
+        assert_eq!(
+            fast.iter().collect::<Vec<_>>(),
+            whole.iter().collect::<Vec<_>>(),
+            "{s:?}"
+        );
+    }
+
     #[test]
     fn ascii_fast_path_matches_tokenizers() {
         let n = Normaliser::new();
@@ -851,15 +864,7 @@ mod tests {
             "  tabs\tand\nnewlines  x_y 3.5% $10 ",
             "ab\u{1}cd ...  -- ''",
         ] {
-            let mut fast = Tokens::default();
-            n.tokenize(s, &mut fast);
-            let mut slow = Tokens::default();
-            n.tokenize_unicode(s, &mut slow);
-            assert_eq!(
-                fast.iter().collect::<Vec<_>>(),
-                slow.iter().collect::<Vec<_>>(),
-                "{s:?}"
-            );
+            assert_same_tokens(&n, s);
         }
     }
 
@@ -874,15 +879,7 @@ mod tests {
             "\u{130}stanbul \u{3a3}\u{39f}\u{3a6}\u{399}\u{391} \u{4e2d}\u{6587} \u{0130}",
             "\u{2018}quoted\u{2019}, \u{ab}guillemets\u{bb} \u{2014}dash\u{2014} a\u{b7}b \u{2026}",
         ] {
-            let mut piecewise = Tokens::default();
-            n.tokenize(s, &mut piecewise);
-            let mut whole = Tokens::default();
-            n.tokenize_unicode(s, &mut whole);
-            assert_eq!(
-                piecewise.iter().collect::<Vec<_>>(),
-                whole.iter().collect::<Vec<_>>(),
-                "{s:?}"
-            );
+            assert_same_tokens(&n, s);
         }
     }
 
@@ -892,11 +889,9 @@ mod tests {
     #[test]
     #[ignore = "reads ../shared/corpus; run by hand after changing the tokeniser"]
     fn piecewise_path_matches_on_the_corpus() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        if !dir.is_dir() {
-            eprintln!("SKIPPED: {} not found", dir.display());
+        let Some(dir) = crate::shared_corpus_for_tests() else {
             return;
-        }
+        };
         let n = Normaliser::new();
         let (mut checked, mut differ) = (0usize, 0usize);
         let (mut a, mut b) = (Tokens::default(), Tokens::default());
@@ -923,24 +918,7 @@ mod tests {
     #[test]
     fn context_cache_gives_the_same_rows() {
         let n = Normaliser::new();
-        let texts = [
-            "we keep logs",
-            "we keep files",
-            "cookies are small",
-            "cookies files",
-        ];
-        let ctx = [
-            "retention logs",
-            "retention",
-            "cookie section",
-            "cookie section",
-        ];
-        let y = [true, true, false, false];
-        let p = VectoriserParams {
-            min_df: 1,
-            context_weight: 0.5,
-            ..VectoriserParams::default()
-        };
+        let (texts, ctx, y, p) = context_fixture();
         let a = Vectoriser::fit(&p, &n, &texts, Some(&ctx), &y, 1).unwrap();
         let b = Vectoriser::fit(&p, &n, &texts[..3], Some(&ctx[..3]), &y[..3], 1).unwrap();
         // One scratch reused across sentences, contexts and two vocabularies.
@@ -986,9 +964,13 @@ mod tests {
         assert!(v.transform(&n, "zzz unknown").is_empty());
     }
 
-    #[test]
-    fn context_terms_are_separate_and_weighted() {
-        let n = Normaliser::new();
+    /// Four sentences with paragraph contexts, one label (retention), context weight 0.5.
+    fn context_fixture() -> (
+        [&'static str; 4],
+        [&'static str; 4],
+        [bool; 4],
+        VectoriserParams,
+    ) {
         let texts = [
             "we keep logs",
             "we keep files",
@@ -1001,12 +983,18 @@ mod tests {
             "cookie section",
             "cookie section",
         ];
-        let y = [true, true, false, false];
         let p = VectoriserParams {
             min_df: 1,
             context_weight: 0.5,
             ..VectoriserParams::default()
         };
+        (texts, ctx, [true, true, false, false], p)
+    }
+
+    #[test]
+    fn context_terms_are_separate_and_weighted() {
+        let n = Normaliser::new();
+        let (texts, ctx, y, p) = context_fixture();
         let v = Vectoriser::fit(&p, &n, &texts, Some(&ctx), &y, 1).unwrap();
         assert!((0..v.len()).any(|i| v.term(i) == "§retention"));
         let mut row = Vec::new();

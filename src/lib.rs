@@ -29,3 +29,16 @@ pub mod text;
 
 pub use error::{Error, Result};
 pub use model::{Model, TrainParams};
+
+/// `../shared/corpus` beside the checkout, for the ignored whole-corpus equivalence tests;
+/// `None` (with a message) when it is missing.
+#[cfg(test)]
+fn shared_corpus_for_tests() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED: {} not found", dir.display());
+        None
+    }
+}

@@ -844,13 +844,17 @@ mod tests {
         assert!(t > 0.2 && t < 0.3, "{t}");
     }
 
-    #[test]
-    fn contributions_sum_to_the_logit() {
-        let model = Model::from_bytes(
+    fn shipped() -> Model {
+        Model::from_bytes(
             include_bytes!("../models/default.model"),
             Path::new("default"),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn contributions_sum_to_the_logit() {
+        let model = shipped();
         let text =
             "We share your e-mail address with advertising partners and keep it for two years.";
         let p = model.probabilities(&[text]);
@@ -870,11 +874,7 @@ mod tests {
 
     #[test]
     fn paragraph_scoring_equals_scoring_in_context() {
-        let model = Model::from_bytes(
-            include_bytes!("../models/default.model"),
-            Path::new("default"),
-        )
-        .unwrap();
+        let model = shipped();
         let long = "We keep server logs for a while. ".repeat(80);
         let paragraphs: Vec<Vec<&str>> = vec![
             vec!["Information We Collect"],

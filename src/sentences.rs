@@ -796,11 +796,9 @@ mod tests {
     #[test]
     #[ignore = "reads ../shared/corpus; run by hand after changing the splitter"]
     fn fast_cuts_match_uax29_on_the_corpus() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        if !dir.is_dir() {
-            eprintln!("SKIPPED: {} not found", dir.display());
+        let Some(dir) = crate::shared_corpus_for_tests() else {
             return;
-        }
+        };
         let (mut blocks_checked, mut differ) = (0usize, Vec::new());
         for e in walkdir::WalkDir::new(&dir).into_iter().flatten() {
             let Ok(text) = std::fs::read_to_string(e.path()) else {

@@ -738,8 +738,8 @@ impl Vectoriser {
         }
     }
 
-    /// The rows of the sentences of one paragraph, in order, each in the context of that
-    /// paragraph as [`paragraph_contexts`] builds it: the same rows as [`transform_into`] with
+    /// Calls `each` with the row of every sentence of one paragraph, in order (one reused
+    /// buffer), each in the context of that paragraph as [`paragraph_contexts`] builds it: the same rows as [`transform_into`] with
     /// those contexts, but a paragraph short enough to be the context whole is tokenised once —
     /// its tokens are its sentences' tokens one after the other, since the sentences are joined
     /// by a space and tokenisation cuts there.
@@ -750,7 +750,8 @@ impl Vectoriser {
         normaliser: &Normaliser,
         sentences: &[&str],
         s: &mut Scratch,
-        out: &mut Vec<SparseRow>,
+        row: &mut SparseRow,
+        mut each: impl FnMut(&SparseRow),
     ) {
         let cw = self.params.context_weight;
         let total: usize = sentences.iter().map(|t| t.len() + 1).sum();
@@ -761,10 +762,9 @@ impl Vectoriser {
                 paragraph_contexts(sentences)
             };
             for (i, t) in sentences.iter().enumerate() {
-                let mut row = SparseRow::new();
                 let ctx = contexts.get(i).map(|c| &**c);
-                self.transform_into(normaliser, t, ctx, s, &mut row);
-                out.push(row);
+                self.transform_into(normaliser, t, ctx, s, row);
+                each(row);
             }
             return;
         }
@@ -789,9 +789,9 @@ impl Vectoriser {
             s.features.clear();
             ix.own_features(&ids[b], self.params.max_ngram, &mut s.features);
             s.features.extend_from_slice(&s.context_features);
-            let mut row = SparseRow::new();
-            self.weigh(&mut s.features, &mut row);
-            out.push(row);
+            row.clear();
+            self.weigh(&mut s.features, row);
+            each(row);
         }
         s.ids = ids;
         // The cached context is no longer what `context_features` holds.

@@ -623,20 +623,18 @@ impl Model {
         let parts: Vec<Vec<f32>> = groups
             .par_iter()
             .map_init(
-                || (Scratch::default(), Vec::new(), Vec::new()),
-                |(s, rows, texts), g| {
+                || (Scratch::default(), SparseRow::new(), Vec::new()),
+                |(s, row, texts), g| {
                     let mut out = Vec::new();
                     for r in &blocks[g.clone()] {
                         texts.clear();
                         texts.extend(sents[r.clone()].iter().map(|x| x.1));
-                        rows.clear();
                         self.vectoriser
-                            .transform_paragraph(&normaliser, texts, s, rows);
-                        for row in rows.iter() {
-                            let at = out.len();
-                            out.resize(at + nl, 0.0);
-                            score_rows(&self.weights, &self.intercepts, row, &mut out[at..]);
-                        }
+                            .transform_paragraph(&normaliser, texts, s, row, |row| {
+                                let at = out.len();
+                                out.resize(at + nl, 0.0);
+                                score_rows(&self.weights, &self.intercepts, row, &mut out[at..]);
+                            });
                     }
                     out
                 },

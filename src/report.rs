@@ -581,17 +581,6 @@ impl<'m> ReportWriter<'m> {
         }
         let cov = self.coverage.finish(model);
         let files = self.files;
-        let p = dir.join("coverage.csv");
-        let mut cdf = coverage_frame(&cov).map_err(|e| polars_err(&p, e))?;
-        write_csv(&p, &mut cdf)?;
-        write_parquet(&dir.join("coverage.parquet"), &mut cdf)?;
-        let p = dir.join("files.csv");
-        let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
-        write_csv(&p, &mut fdf)?;
-        crate::io::write_atomic(
-            &dir.join("summary.md"),
-            summary_markdown(model, &cov, &files).as_bytes(),
-        )?;
         let p = dir.join("coverage.svg");
         let coverage_svg =
             crate::charts::coverage_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
@@ -612,10 +601,30 @@ impl<'m> ReportWriter<'m> {
                 practices: &practices_svg,
             },
         };
-        crate::io::write_atomic(
-            &dir.join("report.html"),
-            crate::html::report_html(model, &page).as_bytes(),
-        )?;
+        // The tables and the page are independent: write them side by side.
+        let (tables, html) = rayon::join(
+            || -> Result<()> {
+                let p = dir.join("coverage.csv");
+                let mut cdf = coverage_frame(&cov).map_err(|e| polars_err(&p, e))?;
+                write_csv(&p, &mut cdf)?;
+                write_parquet(&dir.join("coverage.parquet"), &mut cdf)?;
+                let p = dir.join("files.csv");
+                let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
+                write_csv(&p, &mut fdf)?;
+                crate::io::write_atomic(
+                    &dir.join("summary.md"),
+                    summary_markdown(model, &cov, &files).as_bytes(),
+                )
+            },
+            || {
+                crate::io::write_atomic(
+                    &dir.join("report.html"),
+                    crate::html::report_html(model, &page).as_bytes(),
+                )
+            },
+        );
+        tables?;
+        html?;
         Ok(ReportSummary {
             coverage: cov,
             files,

@@ -243,38 +243,15 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} files [{elapsed} < {eta}]")
             .expect("valid template"),
     );
-    // Batches: tagging batch i + 1 overlaps writing batch i, and memory holds two batches,
-    // not the corpus.
-    let mut writer = report::ReportWriter::create(&model, &a.out)?;
     let mut failed = 0;
-    let mut pending: Option<Vec<Outcome>> = None;
-    let mut batches = inputs.chunks(REPORT_BATCH_FILES);
-    loop {
-        let next = batches.next();
-        let (tagged, written) = rayon::join(
-            || next.map(|b| predict::tag_inputs(&model, b, &opts, &|| pb.inc(1))),
-            || match pending.take() {
-                Some(outcomes) => writer.add(outcomes),
-                None => Ok(()),
-            },
-        );
-        written?;
-        match tagged {
-            Some(outcomes) => {
-                failed += pb.suspend(|| report_problems(&outcomes));
-                pending = Some(outcomes);
-            }
-            None => break,
-        }
-    }
+    let writer = report::ReportWriter::create(&model, &a.out)?;
+    let summary = writer.tag_and_write(&inputs, &opts, &|| pb.inc(1), &mut |outcomes| {
+        failed += pb.suspend(|| report_problems(outcomes));
+    })?;
     pb.finish_and_clear();
-    let summary = writer.finish()?;
     output::print_coverage(&model, &summary)?;
     Ok(exit_for(failed))
 }
-
-/// Files tagged per batch by `report`.
-const REPORT_BATCH_FILES: usize = 128;
 
 fn diff(a: DiffArgs) -> Result<ExitCode> {
     let model = load_model(a.model.model.as_deref())?;

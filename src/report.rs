@@ -451,6 +451,9 @@ fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
+/// Files tagged per batch by [`ReportWriter::tag_and_write`].
+pub const REPORT_BATCH_FILES: usize = 128;
+
 /// What [`write_report`] wrote.
 #[derive(Debug, Clone)]
 pub struct ReportSummary {
@@ -561,6 +564,41 @@ impl<'m> ReportWriter<'m> {
         }
         let sink = self.sentences.as_mut().expect("just created");
         sink.writer.write_batch(df).map_err(|e| polars_err(p, e))
+    }
+
+    /// Tags `inputs` in batches of [`REPORT_BATCH_FILES`] and adds them, tagging batch i + 1
+    /// while batch i is written (memory holds two batches, not the corpus), then finishes.
+    /// `progress` is called once per input; `on_batch` sees every batch's outcomes in input
+    /// order before they are written (to report problems).
+    pub fn tag_and_write(
+        mut self,
+        inputs: &[crate::text::Input],
+        opts: &crate::predict::TagOptions,
+        progress: &(dyn Fn() + Sync),
+        on_batch: &mut dyn FnMut(&[Outcome]),
+    ) -> Result<ReportSummary> {
+        let model = self.model;
+        let mut pending: Option<Vec<Outcome>> = None;
+        let mut batches = inputs.chunks(REPORT_BATCH_FILES);
+        loop {
+            let next = batches.next();
+            let (tagged, written) = rayon::join(
+                || next.map(|b| crate::predict::tag_inputs(model, b, opts, progress)),
+                || match pending.take() {
+                    Some(outcomes) => self.add(outcomes),
+                    None => Ok(()),
+                },
+            );
+            written?;
+            match tagged {
+                Some(outcomes) => {
+                    on_batch(&outcomes);
+                    pending = Some(outcomes);
+                }
+                None => break,
+            }
+        }
+        self.finish()
     }
 
     /// Writes the remaining files and moves every file into place.

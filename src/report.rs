@@ -454,21 +454,13 @@ fn md_escape(s: &str) -> String {
 /// Files tagged per batch by [`ReportWriter::tag_and_write`].
 pub const REPORT_BATCH_FILES: usize = 128;
 
-/// What [`write_report`] wrote.
+/// What [`ReportWriter::finish`] wrote.
 #[derive(Debug, Clone)]
 pub struct ReportSummary {
     /// Coverage rows.
     pub coverage: Vec<Coverage>,
     /// File accounting.
     pub files: Vec<FileStatus>,
-}
-
-/// Writes all report files into `dir` (created if needed), each atomically: a
-/// [`ReportWriter`] given all outcomes as one batch.
-pub fn write_report(model: &Model, outcomes: Vec<Outcome>, dir: &Path) -> Result<ReportSummary> {
-    let mut w = ReportWriter::create(model, dir)?;
-    w.add(outcomes)?;
-    w.finish()
 }
 
 /// Writes a report from batches of outcomes, keeping only what the final files need: the

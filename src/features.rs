@@ -94,12 +94,13 @@ impl Normaliser {
 
     /// Normalises and tokenises `text` into `out` (which is cleared first).
     ///
-    /// Pure-ASCII text takes the byte loop. Other text is cut at ASCII whitespace and each
-    /// piece takes the byte loop when it is ASCII and the `tokenizers` path otherwise: every
-    /// normaliser step acts within a run of characters between ASCII whitespace (whitespace
-    /// is a starter, so canonical composition never crosses it; lowercasing and accent
-    /// stripping are per character) and the BERT pre-tokeniser splits there anyway, so the
-    /// result equals [`Normaliser::tokenize_unicode`] on the whole text (a test checks it).
+    /// Pure-ASCII text takes the byte loop. Other text is cut at whitespace and typographic
+    /// punctuation (`is_piece_separator`) and each piece takes the byte loop when it is ASCII
+    /// and the `tokenizers` path otherwise: every normaliser step acts within a run of
+    /// characters between such separators (they are starters, so canonical composition never
+    /// crosses them; lowercasing and accent stripping are per character) and the BERT
+    /// pre-tokeniser splits there anyway, so the result equals
+    /// [`Normaliser::tokenize_unicode`] on the whole text (tests check it).
     /// Typical policy text is ASCII but for a few typographic quotes and dashes, so only
     /// those words pay for the `tokenizers` path.
     pub fn tokenize(&self, text: &str, out: &mut Tokens) {
@@ -250,8 +251,7 @@ pub const CONTEXT_MAX_BYTES: usize = 2_000;
 /// cut to that size. Training and prediction both build contexts with this function. The
 /// sentences of a whole paragraph share one string.
 pub fn paragraph_contexts(sentences: &[&str]) -> Vec<Arc<str>> {
-    let total: usize = sentences.iter().map(|s| s.len() + 1).sum();
-    if total <= CONTEXT_MAX_BYTES + 1 {
+    if is_whole_context(sentences) {
         let whole: Arc<str> = sentences.join(" ").into();
         return vec![whole; sentences.len()];
     }
@@ -268,6 +268,26 @@ pub fn paragraph_contexts(sentences: &[&str]) -> Vec<Arc<str>> {
                 w.truncate(cut);
             }
             w.into()
+        })
+        .collect()
+}
+
+/// Whether a paragraph is short enough to be its sentences' context whole
+/// ([`paragraph_contexts`]).
+fn is_whole_context(sentences: &[&str]) -> bool {
+    let joined: usize = sentences.iter().map(|s| s.len() + 1).sum();
+    joined <= CONTEXT_MAX_BYTES + 1
+}
+
+/// The runs of consecutive sentences of one block (paragraph) in `(block, text)` pairs given in
+/// document order.
+pub fn paragraph_runs(sents: &[(usize, &str)]) -> Vec<std::ops::Range<usize>> {
+    sents
+        .chunk_by(|a, b| a.0 == b.0)
+        .scan(0, |start, run| {
+            let r = *start..*start + run.len();
+            *start = r.end;
+            Some(r)
         })
         .collect()
 }
@@ -393,6 +413,11 @@ impl TermIndex {
     /// The word ids of `tokens` into `ids` (`NONE` for words in no term).
     fn ids(&self, tokens: &Tokens, ids: &mut Vec<u32>) {
         ids.clear();
+        self.append_ids(tokens, ids);
+    }
+
+    /// Appends the word ids of `tokens` to `ids`.
+    fn append_ids(&self, tokens: &Tokens, ids: &mut Vec<u32>) {
         ids.extend(
             tokens
                 .iter()
@@ -739,10 +764,10 @@ impl Vectoriser {
     }
 
     /// Calls `each` with the row of every sentence of one paragraph, in order (one reused
-    /// buffer), each in the context of that paragraph as [`paragraph_contexts`] builds it: the same rows as [`transform_into`] with
-    /// those contexts, but a paragraph short enough to be the context whole is tokenised once —
-    /// its tokens are its sentences' tokens one after the other, since the sentences are joined
-    /// by a space and tokenisation cuts there.
+    /// buffer), each in the context of that paragraph as [`paragraph_contexts`] builds it: the
+    /// same rows as [`transform_into`] with those contexts, but a paragraph short enough to be
+    /// the context whole is tokenised once — its tokens are its sentences' tokens one after the
+    /// other, since the sentences are joined by a space and tokenisation cuts there.
     ///
     /// [`transform_into`]: Vectoriser::transform_into
     pub fn transform_paragraph(
@@ -754,8 +779,7 @@ impl Vectoriser {
         mut each: impl FnMut(&SparseRow),
     ) {
         let cw = self.params.context_weight;
-        let total: usize = sentences.iter().map(|t| t.len() + 1).sum();
-        if cw == 0.0 || sentences.len() == 1 || total > CONTEXT_MAX_BYTES + 1 {
+        if cw == 0.0 || sentences.len() == 1 || !is_whole_context(sentences) {
             let contexts = if cw == 0.0 {
                 Vec::new()
             } else {
@@ -770,17 +794,13 @@ impl Vectoriser {
         }
         let ix = &self.index;
         // Word ids of every sentence, one after the other; `bounds[i]` is sentence i's range.
-        s.ids.clear();
-        let mut bounds = Vec::with_capacity(sentences.len());
         let mut ids = std::mem::take(&mut s.ids);
+        ids.clear();
+        let mut bounds = Vec::with_capacity(sentences.len());
         for t in sentences {
             normaliser.tokenize(t, &mut s.tokens);
             let start = ids.len();
-            ids.extend(
-                s.tokens
-                    .iter()
-                    .map(|w| ix.words.get(w).copied().unwrap_or(NONE)),
-            );
+            ix.append_ids(&s.tokens, &mut ids);
             bounds.push(start..ids.len());
         }
         s.context_features.clear();

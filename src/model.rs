@@ -601,15 +601,7 @@ impl Model {
     /// ([`Vectoriser::transform_paragraph`]).
     pub fn probabilities_of_blocks(&self, sents: &[(usize, &str)]) -> Vec<f32> {
         let nl = self.labels.len();
-        let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut i = 0;
-        while i < sents.len() {
-            let j = (i..sents.len())
-                .find(|&j| sents[j].0 != sents[i].0)
-                .unwrap_or(sents.len());
-            blocks.push(i..j);
-            i = j;
-        }
+        let blocks = crate::features::paragraph_runs(sents);
         let normaliser = Normaliser::new();
         // Groups of blocks of about 256 sentences, scored in parallel.
         let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
@@ -655,9 +647,7 @@ impl Model {
     /// (`None`: the text is its own context). Context terms are named `§word`.
     pub fn contributions(&self, text: &str, context: Option<&str>, l: usize) -> Vec<(String, f32)> {
         let row = self.row(text, context, &mut Scratch::default());
-        let mut contrib = self.row_contributions(&row, l);
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.term_order(a.0, b.0)));
-        contrib
+        self.row_contributions(&row, l)
             .into_iter()
             .map(|(f, c)| (self.vectoriser.term(f as usize).to_string(), c))
             .collect()
@@ -670,19 +660,17 @@ impl Model {
         row
     }
 
-    /// `(feature, TF-IDF value × weight of label l)` for every feature of the row.
+    /// `(feature, TF-IDF value × weight of label l)` for every feature of the row, largest
+    /// first (ties broken by the term text).
     fn row_contributions(&self, row: &SparseRow, l: usize) -> Vec<(u32, f32)> {
         let nl = self.labels.len();
-        row.iter()
+        let mut c: Vec<(u32, f32)> = row
+            .iter()
             .map(|&(f, v)| (f, v * self.weights[f as usize * nl + l]))
-            .collect()
-    }
-
-    /// Ties between equal contributions are broken by the term text.
-    fn term_order(&self, a: u32, b: u32) -> std::cmp::Ordering {
-        self.vectoriser
-            .term(a as usize)
-            .cmp(self.vectoriser.term(b as usize))
+            .collect();
+        let term = |f: u32| self.vectoriser.term(f as usize);
+        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(term(a.0).cmp(term(b.0))));
+        c
     }
 
     /// The `top` terms that pushed label `l` up the most for `text` in `context` (positive
@@ -720,7 +708,6 @@ impl Model {
             .map(|&l| {
                 let mut c = self.row_contributions(&row, l);
                 c.retain(|(_, v)| *v > 0.0);
-                c.sort_by(|a, b| b.1.total_cmp(&a.1).then(self.term_order(a.0, b.0)));
                 c.truncate(top);
                 c.into_iter()
                     .map(|(f, v)| {

@@ -351,14 +351,22 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary) -> Result<()> {
             policy[0].total.to_string(),
         ];
         let mut cells: Vec<Cell> = row.into_iter().map(Cell::new).collect();
-        cells.extend(policy.iter().map(|x| match (x.covered, on) {
-            (true, false) => Cell::new(format!("✓ {:.0}%", x.share * 100.0)),
-            (true, true) => {
-                Cell::new(format!("✓ {:.0}%", x.share * 100.0)).fg(comfy_table::Color::Green)
+        cells.extend(policy.iter().map(|x| {
+            // A practice the policy is silent on (red) is what a reviewer looks for.
+            let (text, colour) = if x.covered {
+                (
+                    format!("✓ {:.0}%", x.share * 100.0),
+                    comfy_table::Color::Green,
+                )
+            } else {
+                ("—".to_string(), comfy_table::Color::Red)
+            };
+            let cell = Cell::new(text);
+            if on {
+                cell.fg(colour)
+            } else {
+                cell
             }
-            // A practice the policy is silent on: what a reviewer looks for.
-            (false, false) => Cell::new("—"),
-            (false, true) => Cell::new("—").fg(comfy_table::Color::Red),
         }));
         t.add_row(cells);
     }
@@ -438,10 +446,7 @@ pub fn set_colour(choice: ColorChoice) {
     let on = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => auto_colour(),
     };
     // The tables' colours go through crossterm, which honours NO_COLOR on its own; the
     // explicit flag wins over the environment (as the NO_COLOR convention asks).
@@ -451,9 +456,12 @@ pub fn set_colour(choice: ColorChoice) {
 
 /// Whether to colour output (see [`set_colour`]; auto when it was not called).
 fn colour_enabled() -> bool {
-    *COLOUR.get_or_init(|| {
-        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-    })
+    *COLOUR.get_or_init(auto_colour)
+}
+
+/// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+fn auto_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// The terminal colour of label `l`: the same palette as the HTML report and the charts.

@@ -119,14 +119,9 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
 /// go through [`crate::features::paragraph_contexts`].
 pub fn block_contexts(sents: &[(usize, &str)]) -> Vec<std::sync::Arc<str>> {
     let mut out = Vec::with_capacity(sents.len());
-    let mut i = 0;
-    while i < sents.len() {
-        let j = (i..sents.len())
-            .find(|&j| sents[j].0 != sents[i].0)
-            .unwrap_or(sents.len());
-        let texts: Vec<&str> = sents[i..j].iter().map(|s| s.1).collect();
+    for r in crate::features::paragraph_runs(sents) {
+        let texts: Vec<&str> = sents[r].iter().map(|s| s.1).collect();
         out.extend(crate::features::paragraph_contexts(&texts));
-        i = j;
     }
     out
 }

@@ -6,8 +6,9 @@
 //! * `transform/sentences/N`: `Vectoriser::transform_into` (one thread, reused `Scratch`);
 //! * `probabilities/sentences/N`: `Model::probabilities` (vectorise + sparse scoring, rayon
 //!   over chunks of 256); minus `transform` it is the cost of the sparse scoring;
-//! * `probabilities_in_context/sentences/N`: `Model::probabilities_in_context` with each
-//!   sentence's paragraph (paragraphs of four, `features::paragraph_contexts`) as context;
+//! * `probabilities_of_blocks/sentences/N`: `Model::probabilities_of_blocks` with the
+//!   sentences in paragraphs of four (each in its paragraph's context, then the neighbour
+//!   stage);
 //! * `tag_document/bytes/N`: `predict::tag_document` end to end for one document.
 //!
 //! The model is the shipped `models/default.model` (trained on the team's own corpus); if it
@@ -19,7 +20,7 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use policy_classifier::data::LabelledData;
-use policy_classifier::features::{self, Normaliser, Scratch, SparseRow, Tokens};
+use policy_classifier::features::{Normaliser, Scratch, SparseRow, Tokens};
 use policy_classifier::model::{Model, TrainParams};
 use policy_classifier::predict;
 use policy_classifier::sentences::{self, SplitOptions};
@@ -223,21 +224,18 @@ fn bench_transform_and_score(c: &mut Criterion) {
     g.finish();
     // The same sentences in paragraphs of four, each with its paragraph as context (what
     // `tag_document` does for a model with context features).
-    let mut g = c.benchmark_group("probabilities_in_context");
+    let mut g = c.benchmark_group("probabilities_of_blocks");
     for &n in &BATCH_SIZES[1..] {
         let texts = sentences_of(&data, n, n as u64);
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let contexts: Vec<std::sync::Arc<str>> = refs
-            .chunks(4)
-            .flat_map(features::paragraph_contexts)
+        let blocks: Vec<(usize, &str)> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i / 4, t.as_str()))
             .collect();
-        let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
         g.throughput(Throughput::Elements(n as u64));
-        g.bench_with_input(
-            BenchmarkId::new("sentences", n),
-            &(refs, ctx),
-            |b, (refs, ctx)| b.iter(|| model.probabilities_in_context(black_box(refs), Some(ctx))),
-        );
+        g.bench_with_input(BenchmarkId::new("sentences", n), &blocks, |b, blocks| {
+            b.iter(|| model.probabilities_of_blocks(black_box(blocks)))
+        });
     }
     g.finish();
     let mut g = c.benchmark_group("tag_document");

@@ -127,6 +127,13 @@ pub struct TrainOptions {
     /// What a training row is; `predict` and `report` split policies into the same unit
     #[arg(long, value_enum, default_value_t = UnitArg::Sentence)]
     pub level: UnitArg,
+    /// Do not fit the neighbour stage (which revises each sentence's probabilities with its
+    /// paragraph's; fitted on the threshold folds' out-of-fold predictions)
+    #[arg(long)]
+    pub no_neighbours: bool,
+    /// L2 regularisation strength of the neighbour stage
+    #[arg(long, value_name = "ALPHA", default_value_t = TrainParams::default().neighbour_alpha)]
+    pub neighbour_alpha: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -248,6 +255,8 @@ impl TrainOptions {
             max_iterations: self.max_iterations,
             warm_start: !self.no_warm_start,
             dense_limit_mib: self.dense_limit_mib,
+            neighbour_stage: !self.no_neighbours,
+            neighbour_alpha: self.neighbour_alpha,
             unit: match self.level {
                 UnitArg::Sentence => policy_classifier::model::Unit::Sentence,
                 UnitArg::Segment => policy_classifier::model::Unit::Segment,

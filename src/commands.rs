@@ -119,6 +119,7 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
     let pb = spinner("training");
     let model = Model::fit(&data, &params, &|stage| match stage {
         TrainStage::Fold(i, k) => pb.set_message(format!("tuning thresholds: fold {i}/{k}")),
+        TrainStage::Neighbours => pb.set_message("fitting the neighbour stage"),
         TrainStage::Final => pb.set_message("training on all rows"),
     })?;
     pb.finish_and_clear();
@@ -182,6 +183,7 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
             &|f, k, stage| {
                 pb.set_message(match stage {
                     TrainStage::Fold(i, n) => format!("fold {f}/{k}: tuning thresholds {i}/{n}"),
+                    TrainStage::Neighbours => format!("fold {f}/{k}: neighbour stage"),
                     TrainStage::Final => format!("fold {f}/{k}: training"),
                 })
             },

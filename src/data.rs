@@ -68,19 +68,50 @@ impl LabelledData {
     /// as built by [`crate::features::paragraph_contexts`], or the row's own text when the ids
     /// are missing.
     pub fn contexts(&self) -> Vec<std::sync::Arc<str>> {
-        let mut members: std::collections::HashMap<(&str, &str), Vec<usize>> =
-            std::collections::HashMap::new();
-        let mut out: Vec<std::sync::Arc<str>> =
-            self.texts.iter().map(|t| t.as_str().into()).collect();
-        for i in 0..self.len() {
-            if let (Some(p), Some(s)) = (&self.policy_id[i], &self.segment_id[i]) {
-                members.entry((p.as_str(), s.as_str())).or_default().push(i);
-            }
-        }
-        for rows in members.values() {
+        let mut out: Vec<std::sync::Arc<str>> = vec![std::sync::Arc::from(""); self.len()];
+        for rows in self.paragraphs() {
             let texts: Vec<&str> = rows.iter().map(|&i| self.texts[i].as_str()).collect();
             for (&i, c) in rows.iter().zip(crate::features::paragraph_contexts(&texts)) {
                 out[i] = c;
+            }
+        }
+        out
+    }
+
+    /// The rows of each paragraph (segment: same `policy_id` and `segment_id`), in file
+    /// order, paragraphs ordered by their first row; a row without both ids is a paragraph of
+    /// its own. Every row is in exactly one.
+    pub fn paragraphs(&self) -> Vec<Vec<usize>> {
+        self.groups_by(|i| match (&self.policy_id[i], &self.segment_id[i]) {
+            (Some(p), Some(s)) => Some((p.as_str(), s.as_str())),
+            _ => None,
+        })
+    }
+
+    /// The rows of each document (same `policy_id`), in file order, documents ordered by
+    /// their first row; a row without a `policy_id` is a document of its own.
+    pub fn documents(&self) -> Vec<Vec<usize>> {
+        self.groups_by(|i| self.policy_id[i].as_deref().map(|p| (p, "")))
+    }
+
+    /// Rows grouped by `key` (rows whose key is `None` alone), in file order.
+    fn groups_by<'a>(
+        &'a self,
+        key: impl Fn(usize) -> Option<(&'a str, &'a str)>,
+    ) -> Vec<Vec<usize>> {
+        let mut index: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for i in 0..self.len() {
+            match key(i) {
+                Some(k) => {
+                    let g = *index.entry(k).or_insert_with(|| {
+                        out.push(Vec::new());
+                        out.len() - 1
+                    });
+                    out[g].push(i);
+                }
+                None => out.push(vec![i]),
             }
         }
         out
@@ -316,6 +347,25 @@ mod tests {
         assert_eq!(d.texts[0], "We collect\nnames.");
         assert_eq!(d.labels[1], Vec::<String>::new());
         assert!(d.has_policy_ids());
+    }
+
+    #[test]
+    fn paragraphs_and_documents_group_rows_in_file_order() {
+        let d = parse(
+            "text,labels,policy_id,segment_id\n\
+             a,,p1,0\nb,,p1,1\nc,,p1,0\nd,,p2,0\ne,,,\nf,,p2,0\n",
+        )
+        .unwrap();
+        // Row 4 has no ids: alone in both groupings; a segment id is per policy.
+        assert_eq!(
+            d.paragraphs(),
+            vec![vec![0, 2], vec![1], vec![3, 5], vec![4]]
+        );
+        assert_eq!(d.documents(), vec![vec![0, 1, 2], vec![3, 5], vec![4]]);
+        let c = d.contexts();
+        assert_eq!(&*c[0], "a c");
+        assert_eq!(&*c[2], "a c");
+        assert_eq!(&*c[4], "e");
     }
 
     #[test]

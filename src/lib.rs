@@ -21,6 +21,7 @@ pub mod import;
 pub mod io;
 pub mod labels;
 pub mod model;
+pub mod neighbours;
 pub mod predict;
 pub mod report;
 pub mod sentences;

@@ -11,6 +11,7 @@ use crate::data::{LabelledData, SourceInfo};
 use crate::error::{Error, Result};
 use crate::evaluate::{self, Scores};
 use crate::features::{Normaliser, Scratch, SparseRow, Vectoriser, VectoriserParams};
+use crate::neighbours::{self, NeighbourStage};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
@@ -19,8 +20,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
+/// Iteration limit of the neighbour stage's fits (small dense problems: cheap).
+const NEIGHBOUR_MAX_ITERATIONS: u64 = 300;
+
 /// Current model file format version. Bump on any incompatible change.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 const MAGIC: &[u8; 8] = b"PCLSMDL\n";
 
 /// The unit a model is trained on and applied to.
@@ -65,6 +69,11 @@ pub struct TrainParams {
     pub dense_limit_mib: usize,
     /// What a training row is; prediction splits documents into the same unit.
     pub unit: Unit,
+    /// Fit the neighbour stage ([`crate::neighbours`]) on the threshold folds' out-of-fold
+    /// probabilities (needs `threshold_folds` ≥ 2).
+    pub neighbour_stage: bool,
+    /// L2 penalty strength of the neighbour stage.
+    pub neighbour_alpha: f32,
 }
 
 impl Default for TrainParams {
@@ -81,6 +90,8 @@ impl Default for TrainParams {
             warm_start: true,
             dense_limit_mib: 1536,
             unit: Unit::Sentence,
+            neighbour_stage: true,
+            neighbour_alpha: 1.0,
         }
     }
 }
@@ -104,6 +115,12 @@ impl TrainParams {
             return Err(Error::Params(format!(
                 "alpha must be positive, got {}",
                 self.alpha
+            )));
+        }
+        if !(self.neighbour_alpha.is_finite() && self.neighbour_alpha > 0.0) {
+            return Err(Error::Params(format!(
+                "the neighbour stage's alpha must be positive, got {}",
+                self.neighbour_alpha
             )));
         }
         if self.max_iterations == 0 {
@@ -154,7 +171,10 @@ pub struct Model {
     pub weights: Vec<f32>,
     /// Intercept per label.
     pub intercepts: Vec<f32>,
-    /// Decision threshold per label.
+    /// The neighbour stage, when trained: revises each unit's probabilities with its
+    /// paragraph's (see [`crate::neighbours`]).
+    pub neighbours: Option<NeighbourStage>,
+    /// Decision threshold per label (applied to the final probabilities).
     pub thresholds: Vec<f32>,
     /// The parameters used.
     pub params: TrainParams,
@@ -176,6 +196,8 @@ pub struct Model {
 pub enum TrainStage {
     /// Starting fold `i` of `n` for threshold tuning.
     Fold(usize, usize),
+    /// Fitting the neighbour stage on the folds' out-of-fold probabilities.
+    Neighbours,
     /// Training the final model on all rows.
     Final,
 }
@@ -258,7 +280,10 @@ fn fit_core(
     let k = vectoriser.len();
     let fitted: Vec<Result<(Vec<f32>, f32, bool)>> = (0..n_labels)
         .into_par_iter()
-        .map(|l| fit_label(&rows, y, n_labels, l, k, p, fitter))
+        .map(|l| {
+            let target = label_column(y, n_labels, l);
+            fit_label(&rows, &target, &format!("label {l}"), k, p, (fitter, None))
+        })
         .collect();
     let mut weights = vec![0f32; k * n_labels];
     let mut intercepts = vec![0f32; n_labels];
@@ -281,17 +306,42 @@ fn fit_core(
     })
 }
 
+/// The fitter of the neighbour stage's per-label models: [`fit_label`] (the sparse solution,
+/// then linfa-logistic's check on the dense inputs, which are small) with the stage's alpha,
+/// no class balancing (the thresholds do that) and a higher iteration limit.
+pub(crate) fn neighbour_fitter(p: &TrainParams, n_labels: usize) -> impl neighbours::FitLabel {
+    let sp = TrainParams {
+        alpha: p.neighbour_alpha,
+        balance_power: 0.0,
+        max_iterations: NEIGHBOUR_MAX_ITERATIONS,
+        warm_start: true,
+        ..*p
+    };
+    move |rows, target, start| {
+        let k = neighbours::n_features(n_labels);
+        let what = "the neighbour stage";
+        fit_label(rows, target, what, k, &sp, (Fitter::Linfa, Some(start))).map(|(w, b, _)| (w, b))
+    }
+}
+
+/// Column `l` of the row-major `n` × `n_labels` gold matrix `y`.
+fn label_column(y: &[bool], n_labels: usize, l: usize) -> Vec<bool> {
+    y.iter().skip(l).step_by(n_labels).copied().collect()
+}
+
+/// Fits one label (`target[r]`: row `r` has it; `what` names it in errors) on `rows` with `k`
+/// features, the sparse solver started at `start` (else zeros); returns weights and
+/// intercept oriented as P(true), and whether the sparse solution was kept.
 fn fit_label(
     rows: &[SparseRow],
-    y: &[bool],
-    n_labels: usize,
-    l: usize,
+    target: &[bool],
+    what: &str,
     k: usize,
     p: &TrainParams,
-    fitter: Fitter,
+    (fitter, start): (Fitter, Option<&[f32]>),
 ) -> Result<(Vec<f32>, f32, bool)> {
     let n = rows.len();
-    let pos = (0..n).filter(|&r| y[r * n_labels + l]).count();
+    let pos = target.iter().filter(|&&t| t).count();
     let neg = n - pos;
     if pos == 0 || neg == 0 {
         // A fold may lack a rare label entirely: predict the constant class.
@@ -306,22 +356,19 @@ fn fit_label(
     let m = n + pos * (repeat - 1);
     let tolerance = p.tolerance_per_row * m as f32;
     // 1. Solve the same objective on the sparse rows (fast), oriented as P(true).
-    let target: Vec<bool> = (0..n).map(|r| y[r * n_labels + l]).collect();
     let weight: Vec<f32> = target
         .iter()
         .map(|&t| if t { repeat as f32 } else { 1.0 })
         .collect();
     let warm = if p.warm_start {
-        let w = crate::sparse_lr::fit(
-            rows,
-            &target,
-            &weight,
-            k,
-            p.alpha,
-            tolerance / 4.0,
-            p.max_iterations,
-        )
-        .map_err(|e| Error::Train(format!("sparse warm start failed for label {l}: {e}")))?;
+        let solve = crate::sparse_lr::Solve {
+            alpha: p.alpha,
+            tolerance: tolerance / 4.0,
+            max_iterations: p.max_iterations,
+            start,
+        };
+        let w = crate::sparse_lr::fit(rows, target, &weight, k, &solve)
+            .map_err(|e| Error::Train(format!("sparse warm start failed for {what}: {e}")))?;
         Some(w)
     } else {
         None
@@ -366,11 +413,19 @@ fn fit_label(
     }
     let fitted = lr
         .fit(&ds)
-        .map_err(|e| Error::Train(format!("logistic regression failed for label {l}: {e}")))?;
+        .map_err(|e| Error::Train(format!("logistic regression failed for {what}: {e}")))?;
     // predict_probabilities gives P(labels().pos.class); we store weights for P(true).
     let sign = if fitted.labels().pos.class { 1.0 } else { -1.0 };
     let w = fitted.params().iter().map(|v| sign * v).collect();
     Ok((w, sign * fitted.intercept(), false))
+}
+
+/// The units the neighbour stage looks across: a sentence's paragraph, a segment's document.
+fn neighbourhoods(data: &LabelledData, unit: Unit) -> Vec<Vec<usize>> {
+    match unit {
+        Unit::Sentence => data.paragraphs(),
+        Unit::Segment => data.documents(),
+    }
 }
 
 fn sigmoid(z: f32) -> f32 {
@@ -512,6 +567,7 @@ impl Model {
         groups.sort();
         groups.dedup();
         let k = p.threshold_folds.min(groups.len());
+        let mut neighbours = None;
         let (thresholds, cv) = if k >= 2 {
             let folds = group_folds(&data.group, k, p.seed);
             let mut oof = vec![0f32; n * nl];
@@ -533,6 +589,14 @@ impl Model {
                     oof[r * nl..(r + 1) * nl].copy_from_slice(&probs[i * nl..(i + 1) * nl]);
                 }
             }
+            if p.neighbour_stage {
+                progress(TrainStage::Neighbours);
+                let paragraphs = neighbourhoods(data, p.unit);
+                let fit = neighbour_fitter(p, nl);
+                let stage = NeighbourStage::fit(&oof, &paragraphs, &y, nl, fit)?;
+                stage.revise_groups(&mut oof, &paragraphs);
+                neighbours = Some(stage);
+            }
             let thresholds: Vec<f32> = (0..nl)
                 .map(|l| {
                     let pr: Vec<f32> = (0..n).map(|r| oof[r * nl + l]).collect();
@@ -553,6 +617,7 @@ impl Model {
             vectoriser: core.vectoriser,
             weights: core.weights,
             intercepts: core.intercepts,
+            neighbours,
             thresholds,
             params: *p,
             training: TrainingInfo {
@@ -567,23 +632,35 @@ impl Model {
     }
 
     /// Probabilities for each text, row-major (`texts.len()` × `labels.len()`); each text is
-    /// its own context.
+    /// its own context and its own paragraph.
     pub fn probabilities(&self, texts: &[&str]) -> Vec<f32> {
-        self.probabilities_in_context(texts, None)
+        let mut p = self.text_stage_probabilities(texts, None);
+        if let Some(st) = &self.neighbours {
+            let mut s = Vec::new();
+            for row in p.chunks_mut(self.labels.len()) {
+                st.revise(row, &mut s);
+            }
+        }
+        p
     }
 
-    /// Probabilities for every row of labelled data, each row in its segment's context
-    /// (see [`LabelledData::contexts`]).
+    /// Probabilities for every row of labelled data, each row in its segment (see
+    /// [`LabelledData::contexts`] and [`LabelledData::paragraphs`]).
     pub fn probabilities_for(&self, data: &LabelledData) -> Vec<f32> {
         let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
         let contexts = data.contexts();
         let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
-        self.probabilities_in_context(&texts, Some(&ctx))
+        let mut p = self.text_stage_probabilities(&texts, Some(&ctx));
+        if let Some(st) = &self.neighbours {
+            st.revise_groups(&mut p, &neighbourhoods(data, self.params.unit));
+        }
+        p
     }
 
-    /// Probabilities for each text given the paragraph it sits in (`contexts[i]` for
-    /// `texts[i]`; only used by models trained with context features).
-    pub fn probabilities_in_context(&self, texts: &[&str], contexts: Option<&[&str]>) -> Vec<f32> {
+    /// The first stage's probabilities alone (TF-IDF × weights, before the neighbour stage)
+    /// for each text given the paragraph it sits in (`contexts[i]` for `texts[i]`; `None`:
+    /// each text is its own context). [`Model::contributions`] explains these.
+    pub fn text_stage_probabilities(&self, texts: &[&str], contexts: Option<&[&str]>) -> Vec<f32> {
         probabilities(
             &self.vectoriser,
             &self.weights,
@@ -595,10 +672,11 @@ impl Model {
     }
 
     /// Probabilities for sentences given as `(block, text)` in document order, each in the
-    /// context of its block (paragraph), row-major: the same numbers as
-    /// [`Model::probabilities_in_context`] with [`crate::predict::block_contexts`], computed
-    /// paragraph by paragraph so that a paragraph is tokenised once
-    /// ([`Vectoriser::transform_paragraph`]).
+    /// context of its block (paragraph), row-major: the first stage's numbers as
+    /// [`Model::text_stage_probabilities`] with [`crate::predict::block_contexts`] gives them,
+    /// computed paragraph by paragraph so that a paragraph is tokenised once
+    /// ([`Vectoriser::transform_paragraph`]), then revised block by block by the neighbour
+    /// stage.
     pub fn probabilities_of_blocks(&self, sents: &[(usize, &str)]) -> Vec<f32> {
         let nl = self.labels.len();
         let blocks = crate::features::paragraph_runs(sents);
@@ -615,24 +693,33 @@ impl Model {
         let parts: Vec<Vec<f32>> = groups
             .par_iter()
             .map_init(
-                || (Scratch::default(), SparseRow::new(), Vec::new()),
-                |(s, row, texts), g| {
+                || (Scratch::default(), SparseRow::new(), Vec::new(), Vec::new()),
+                |(s, row, texts, revise), g| {
                     let mut out = Vec::new();
                     for r in &blocks[g.clone()] {
                         texts.clear();
                         texts.extend(sents[r.clone()].iter().map(|x| x.1));
+                        let first = out.len();
                         self.vectoriser
                             .transform_paragraph(&normaliser, texts, s, row, |row| {
                                 let at = out.len();
                                 out.resize(at + nl, 0.0);
                                 score_rows(&self.weights, &self.intercepts, row, &mut out[at..]);
                             });
+                        if let (Some(st), Unit::Sentence) = (&self.neighbours, self.params.unit) {
+                            st.revise(&mut out[first..], revise);
+                        }
                     }
                     out
                 },
             )
             .collect();
-        parts.concat()
+        let mut out = parts.concat();
+        if let (Some(st), Unit::Segment) = (&self.neighbours, self.params.unit) {
+            // A segment's neighbourhood is its document.
+            st.revise(&mut out, &mut Vec::new());
+        }
+        out
     }
 
     /// Whether probability `p` of label `l` passes its threshold.
@@ -640,10 +727,12 @@ impl Model {
         p >= self.thresholds[l]
     }
 
-    /// Every feature's contribution to the logit of label `l` for `text` (TF-IDF value ×
-    /// weight), largest first. The contributions plus the intercept sum exactly to the logit,
-    /// so this is the model's own account of its decision, not a heuristic.
-    /// `context` is the sentence's paragraph as given to [`Model::probabilities_in_context`]
+    /// Every feature's contribution to the first stage's logit of label `l` for `text`
+    /// (TF-IDF value × weight), largest first. The contributions plus the intercept sum exactly
+    /// to that logit ([`Model::text_stage_probabilities`]), so this is the model's own account
+    /// of the sentence's evidence, not a heuristic; the neighbour stage then weighs it against
+    /// the paragraph's.
+    /// `context` is the sentence's paragraph as given to [`Model::text_stage_probabilities`]
     /// (`None`: the text is its own context). Context terms are named `§word`.
     pub fn contributions(&self, text: &str, context: Option<&str>, l: usize) -> Vec<(String, f32)> {
         let row = self.row(text, context, &mut Scratch::default());
@@ -842,7 +931,7 @@ mod tests {
         let model = shipped();
         let text =
             "We share your e-mail address with advertising partners and keep it for two years.";
-        let p = model.probabilities(&[text]);
+        let p = model.text_stage_probabilities(&[text], None);
         for (l, &pl) in p.iter().enumerate() {
             let logit: f32 = model
                 .contributions(text, None, l)
@@ -882,7 +971,14 @@ mod tests {
         let contexts = crate::predict::block_contexts(&sents);
         let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
         let texts: Vec<&str> = sents.iter().map(|s| s.1).collect();
-        let a = model.probabilities_in_context(&texts, Some(&ctx));
+        let mut a = model.text_stage_probabilities(&texts, Some(&ctx));
+        if let Some(st) = &model.neighbours {
+            let nl = model.labels.len();
+            let mut s = Vec::new();
+            for r in crate::features::paragraph_runs(&sents) {
+                st.revise(&mut a[r.start * nl..r.end * nl], &mut s);
+            }
+        }
         let b = model.probabilities_of_blocks(&sents);
         assert_eq!(a, b);
     }

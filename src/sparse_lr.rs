@@ -136,23 +136,46 @@ impl Gradient for Problem<'_> {
     }
 }
 
-/// Fits `[w, b]` for rows labelled `target` (true = +1), each row counted `weight[i]` times.
-/// `tolerance` is the gradient-norm stopping threshold, as in linfa-logistic.
+/// How [`fit`] solves: the objective's `alpha`, the gradient-norm stopping threshold
+/// (`tolerance`, as in linfa-logistic), the iteration limit and the starting point (`[w, b]`;
+/// `None` = zeros).
+#[derive(Debug, Clone, Copy)]
+pub struct Solve<'a> {
+    /// L2 penalty strength.
+    pub alpha: f32,
+    /// Gradient-norm stopping threshold.
+    pub tolerance: f32,
+    /// L-BFGS iteration limit.
+    pub max_iterations: u64,
+    /// Starting parameters `[w, b]`, else zeros.
+    pub start: Option<&'a [f32]>,
+}
+
+/// Fits `[w, b]` over `k` features for rows labelled `target` (true = +1), each row counted
+/// `weight[i]` times.
 pub fn fit(
     rows: &[SparseRow],
     target: &[bool],
     weight: &[f32],
     k: usize,
-    alpha: f32,
-    tolerance: f32,
-    max_iterations: u64,
+    solve: &Solve,
 ) -> Result<Array1<f32>, String> {
+    let Solve {
+        alpha,
+        tolerance,
+        max_iterations,
+        start,
+    } = *solve;
     let y: Vec<f32> = target.iter().map(|&t| if t { 1.0 } else { -1.0 }).collect();
     let problem = Problem::new(rows, &y, weight, alpha, k);
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
         .with_tolerance_grad(tolerance)
         .map_err(|e| e.to_string())?;
-    let init = Array1::<f32>::zeros(k + 1);
+    let init = match start {
+        Some(s) if s.len() == k + 1 => Array1::from(s.to_vec()),
+        Some(s) => return Err(format!("start has {} values, expected {}", s.len(), k + 1)),
+        None => Array1::<f32>::zeros(k + 1),
+    };
     let res = Executor::new(problem, solver)
         .configure(|s| s.param(init).max_iters(max_iterations))
         .run()
@@ -177,7 +200,13 @@ mod tests {
         ];
         let t = [true, true, false, false];
         let w = [1.0, 2.0, 1.0, 1.0];
-        let p = fit(&rows, &t, &w, 2, 1.0, 1e-5, 200).unwrap();
+        let solve = Solve {
+            alpha: 1.0,
+            tolerance: 1e-5,
+            max_iterations: 200,
+            start: None,
+        };
+        let p = fit(&rows, &t, &w, 2, &solve).unwrap();
         assert!(p[0] > 0.0 && p[1] < 0.0);
         let y: Vec<f32> = t.iter().map(|&b| if b { 1.0 } else { -1.0 }).collect();
         let prob = Problem::new(&rows, &y, &w, 1.0, 2);

@@ -1,0 +1,296 @@
+//! The neighbour stage: a second, small `linfa-logistic` model per label that revises a
+//! unit's probabilities with those of the units around it in its paragraph.
+//!
+//! Real annotators label a sentence in the light of its paragraph: a short follow-up ("This
+//! helps us improve the site.") takes the practice of the sentence before it, and a sentence
+//! that mentions opting out inside a sharing paragraph is often about sharing. The text stage
+//! (TF-IDF × weights, [`crate::model`]) already sees the paragraph's words; this stage sees
+//! the paragraph's *decisions*. For unit `j` of a paragraph of `s` units with first-stage
+//! probabilities `P` (`s` × `L`), its [`n_features`]`(L)` inputs are:
+//!
+//! | columns | what |
+//! |---|---|
+//! | `0..L` | `P[j]`, the unit's own probabilities |
+//! | `L..2L` | their log-odds × [`LOGIT_SCALE`] (probabilities clipped to `[1e-4, 1 − 1e-4]`) |
+//! | `2L..3L` | `P[j − 1]`, the previous unit's (0 for the first) |
+//! | `3L..4L` | `P[j + 1]`, the next unit's (0 for the last) |
+//! | `4L..5L` | mean of the other units' (0 when alone) |
+//! | `5L..6L` | maximum of the other units' (0 when alone) |
+//! | `6L`, `6L+1`, `6L+2` | first in its paragraph, last, alone (1 or 0) |
+//!
+//! Every label's model sees every label's probabilities, so the stage also learns how the
+//! practices co-occur. It is trained on out-of-fold first-stage probabilities (the folds
+//! that tune the thresholds), so it learns how far to trust a first stage that has not seen
+//! the sentence. A unit given alone (no paragraph) is a paragraph of one.
+
+use crate::error::Result;
+use crate::features::SparseRow;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Number of inputs of the neighbour stage for `n_labels` labels.
+pub fn n_features(n_labels: usize) -> usize {
+    6 * n_labels + 3
+}
+
+/// The log-odds inputs are scaled by this (to ±2.3, the range of the other inputs: the
+/// solver then needs a third of the iterations; same CV F1).
+pub const LOGIT_SCALE: f32 = 0.25;
+
+/// Rows the stage is fitted on at most.
+pub const MAX_ROWS: usize = 20_000;
+
+/// Probabilities are clipped to `[CLIP, 1 − CLIP]` before taking log-odds.
+const CLIP: f32 = 1e-4;
+
+/// Writes the neighbour-stage inputs of every unit of one paragraph: `probs` is `s` × `L`
+/// row-major first-stage probabilities, `out` gets `s` × [`n_features`]`(L)`.
+pub fn paragraph_features(probs: &[f32], n_labels: usize, out: &mut Vec<f32>) {
+    let l = n_labels;
+    let nf = n_features(l);
+    let s = probs.len().checked_div(l).unwrap_or(0);
+    out.clear();
+    out.resize(s * nf, 0.0);
+    // Per label: sum, and the two largest values with the row of the largest.
+    let mut sum = vec![0f32; l];
+    let mut top = vec![(f32::NEG_INFINITY, usize::MAX); l];
+    let mut second = vec![f32::NEG_INFINITY; l];
+    for j in 0..s {
+        for c in 0..l {
+            let v = probs[j * l + c];
+            sum[c] += v;
+            if v > top[c].0 {
+                second[c] = top[c].0;
+                top[c] = (v, j);
+            } else if v > second[c] {
+                second[c] = v;
+            }
+        }
+    }
+    for j in 0..s {
+        let row = &mut out[j * nf..(j + 1) * nf];
+        let own = &probs[j * l..(j + 1) * l];
+        for c in 0..l {
+            let p = own[c].clamp(CLIP, 1.0 - CLIP);
+            row[c] = own[c];
+            row[l + c] = (p / (1.0 - p)).ln() * LOGIT_SCALE;
+            if j > 0 {
+                row[2 * l + c] = probs[(j - 1) * l + c];
+            }
+            if j + 1 < s {
+                row[3 * l + c] = probs[(j + 1) * l + c];
+            }
+            if s > 1 {
+                row[4 * l + c] = (sum[c] - own[c]) / (s - 1) as f32;
+                row[5 * l + c] = if top[c].1 == j { second[c] } else { top[c].0 };
+            }
+        }
+        row[6 * l] = f32::from(u8::from(j == 0));
+        row[6 * l + 1] = f32::from(u8::from(j + 1 == s));
+        row[6 * l + 2] = f32::from(u8::from(s == 1));
+    }
+}
+
+/// Fits one binary model of the stage: `(rows, target, start)` → weights and intercept,
+/// oriented as P(true).
+pub trait FitLabel: Fn(&[SparseRow], &[bool], &[f32]) -> Result<(Vec<f32>, f32)> + Sync {}
+
+impl<F: Fn(&[SparseRow], &[bool], &[f32]) -> Result<(Vec<f32>, f32)> + Sync> FitLabel for F {}
+
+/// The fitted neighbour stage: per label, weights over [`n_features`] inputs and an
+/// intercept, giving the log-odds of the label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NeighbourStage {
+    n_labels: usize,
+    /// Label-major: `weights[l * n_features + j]`.
+    weights: Vec<f32>,
+    intercepts: Vec<f32>,
+}
+
+impl NeighbourStage {
+    /// Fits the stage on first-stage probabilities `probs` (`n` × `L`, row-major) of rows
+    /// grouped into `paragraphs` (row indices in reading order; every row in exactly one) and
+    /// the gold labels `y` (`n` × `L`). Above [`MAX_ROWS`] rows it is fitted on every k-th
+    /// paragraph (63 weights per label need no more). `fit_label(rows, target, start)` fits
+    /// one binary model on the stage's input rows from `start` (`[weights…, intercept]`) and
+    /// returns its weights and intercept, oriented as P(true) (the model's own fitter:
+    /// sparse solution, then linfa-logistic's check).
+    pub fn fit(
+        probs: &[f32],
+        paragraphs: &[Vec<usize>],
+        y: &[bool],
+        n_labels: usize,
+        fit_label: impl FitLabel,
+    ) -> Result<NeighbourStage> {
+        let l = n_labels;
+        let nf = n_features(l);
+        let n = probs.len() / l.max(1);
+        let stride = n.div_ceil(MAX_ROWS).max(1);
+        let mut rows: Vec<SparseRow> = Vec::new();
+        let mut used: Vec<usize> = Vec::new();
+        let (mut group, mut feats) = (Vec::new(), Vec::new());
+        for members in paragraphs.iter().step_by(stride) {
+            group.clear();
+            for &r in members {
+                group.extend_from_slice(&probs[r * l..(r + 1) * l]);
+            }
+            paragraph_features(&group, l, &mut feats);
+            for (i, &r) in members.iter().enumerate() {
+                rows.push(
+                    feats[i * nf..(i + 1) * nf]
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| **v != 0.0)
+                        .map(|(j, &v)| (j as u32, v))
+                        .collect(),
+                );
+                used.push(r);
+            }
+        }
+        let fitted: Vec<Result<(Vec<f32>, f32)>> = (0..l)
+            .into_par_iter()
+            .map(|c| {
+                let target: Vec<bool> = used.iter().map(|&r| y[r * l + c]).collect();
+                // "Keep the first stage's verdict": weight 1 / LOGIT_SCALE on the label's own
+                // log-odds column.
+                let mut keep = vec![0.0; nf + 1];
+                keep[l + c] = 1.0 / LOGIT_SCALE;
+                let pos = target.iter().filter(|&&t| t).count();
+                if pos == 0 || pos == target.len() {
+                    // A label on no row (or every row) of the folds: keep that verdict.
+                    keep.pop();
+                    return Ok((keep, 0.0));
+                }
+                // The optimum is near that verdict, so the solver starts there.
+                fit_label(&rows, &target, &keep)
+            })
+            .collect();
+        let mut weights = Vec::with_capacity(l * nf);
+        let mut intercepts = Vec::with_capacity(l);
+        for r in fitted {
+            let (w, b) = r?;
+            weights.extend(w);
+            intercepts.push(b);
+        }
+        Ok(NeighbourStage {
+            n_labels: l,
+            weights,
+            intercepts,
+        })
+    }
+
+    /// Number of labels the stage was fitted for.
+    pub fn n_labels(&self) -> usize {
+        self.n_labels
+    }
+
+    /// Replaces the first-stage probabilities of one paragraph (`s` × `L`, row-major, in
+    /// reading order) by the stage's; `scratch` is reused between calls.
+    pub fn revise(&self, probs: &mut [f32], scratch: &mut Vec<f32>) {
+        let l = self.n_labels;
+        let nf = n_features(l);
+        paragraph_features(probs, l, scratch);
+        for (j, out) in probs.chunks_mut(l.max(1)).enumerate() {
+            let x = &scratch[j * nf..(j + 1) * nf];
+            for (c, o) in out.iter_mut().enumerate() {
+                let w = &self.weights[c * nf..(c + 1) * nf];
+                let z = self.intercepts[c] + x.iter().zip(w).map(|(a, b)| a * b).sum::<f32>();
+                *o = 1.0 / (1.0 + (-z).exp());
+            }
+        }
+    }
+
+    /// [`NeighbourStage::revise`] over rows grouped into `paragraphs` (row indices in reading
+    /// order) of `probs` (`n` × `L`).
+    pub fn revise_groups(&self, probs: &mut [f32], paragraphs: &[Vec<usize>]) {
+        let l = self.n_labels;
+        let (mut group, mut scratch) = (Vec::new(), Vec::new());
+        for members in paragraphs {
+            group.clear();
+            for &r in members {
+                group.extend_from_slice(&probs[r * l..(r + 1) * l]);
+            }
+            self.revise(&mut group, &mut scratch);
+            for (i, &r) in members.iter().enumerate() {
+                probs[r * l..(r + 1) * l].copy_from_slice(&group[i * l..(i + 1) * l]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn features_of_a_paragraph_follow_the_table() {
+        // Three units, two labels.
+        let p = [0.9, 0.1, 0.2, 0.6, 0.5, 0.3];
+        let mut f = Vec::new();
+        paragraph_features(&p, 2, &mut f);
+        let nf = n_features(2);
+        assert_eq!(f.len(), 3 * nf);
+        let row = |j: usize| &f[j * nf..(j + 1) * nf];
+        // Unit 1 (middle): own, log-odds, previous, next, mean and max of the others, flags.
+        let m = row(1);
+        assert_eq!(&m[0..2], &[0.2, 0.6]);
+        assert!((m[2] - (0.2f32 / 0.8).ln() * LOGIT_SCALE).abs() < 1e-6);
+        assert!((m[3] - (0.6f32 / 0.4).ln() * LOGIT_SCALE).abs() < 1e-6);
+        assert_eq!(&m[4..6], &[0.9, 0.1]);
+        assert_eq!(&m[6..8], &[0.5, 0.3]);
+        assert!((m[8] - 0.7).abs() < 1e-6 && (m[9] - 0.2).abs() < 1e-6);
+        assert_eq!(&m[10..12], &[0.9, 0.3]);
+        assert_eq!(&m[12..15], &[0.0, 0.0, 0.0]);
+        // First unit: no previous; the max of the others skips its own 0.9.
+        let a = row(0);
+        assert_eq!(&a[4..6], &[0.0, 0.0]);
+        assert_eq!(&a[10..12], &[0.5, 0.6]);
+        assert_eq!(&a[12..15], &[1.0, 0.0, 0.0]);
+        assert_eq!(&row(2)[12..15], &[0.0, 1.0, 0.0]);
+        // A unit alone: only its own columns and the "alone" flags.
+        paragraph_features(&[0.3, 0.7], 2, &mut f);
+        assert_eq!(&f[4..12], &[0.0; 8]);
+        assert_eq!(&f[12..15], &[1.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn the_stage_learns_to_follow_the_previous_unit() {
+        // Label 0 of the second unit of each paragraph is whatever the first unit's first
+        // stage said, while its own first-stage probability is noise: only the stage's
+        // "previous" column can explain it.
+        let (mut probs, mut y, mut paragraphs) = (Vec::new(), Vec::new(), Vec::new());
+        let mut seed = 7u64;
+        let mut rnd = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 40) as f32 / (1u64 << 24) as f32
+        };
+        for g in 0..400 {
+            let lead = g % 2 == 0;
+            let first = if lead {
+                0.8 + 0.15 * rnd()
+            } else {
+                0.05 + 0.15 * rnd()
+            };
+            let r = probs.len() / 2;
+            probs.extend([first, 0.5]);
+            y.extend([lead, false]);
+            probs.extend([rnd(), 0.5]);
+            y.extend([lead, false]);
+            paragraphs.push(vec![r, r + 1]);
+        }
+        let p = crate::model::TrainParams::default();
+        let fit = crate::model::neighbour_fitter(&p, 2);
+        let stage = NeighbourStage::fit(&probs, &paragraphs, &y, 2, fit).unwrap();
+        let mut on = [0.9, 0.5, 0.2, 0.5];
+        let mut off = [0.1, 0.5, 0.8, 0.5];
+        let mut s = Vec::new();
+        stage.revise(&mut on, &mut s);
+        stage.revise(&mut off, &mut s);
+        assert!(on[2] > 0.8, "{on:?}");
+        assert!(off[2] < 0.2, "{off:?}");
+        // A label that is never true stays with the first stage's verdict.
+        assert!((on[1] - 0.5).abs() < 1e-6);
+    }
+}

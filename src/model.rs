@@ -860,6 +860,10 @@ impl Model {
             || model.intercepts.len() != nl
             || model.thresholds.len() != nl
             || !model.vectoriser.is_consistent()
+            || model
+                .neighbours
+                .as_ref()
+                .is_some_and(|st| !st.is_consistent(nl))
         {
             return Err(err(
                 "inconsistent model dimensions: the file is corrupt".into()
@@ -1026,6 +1030,25 @@ mod tests {
         for (x, y) in a.iter().zip(&b) {
             assert!((x - y).abs() < 2e-3, "{a:?} vs {b:?}");
         }
+    }
+
+    #[test]
+    fn a_neighbour_stage_of_the_wrong_size_is_rejected_on_load() {
+        let mut model = shipped();
+        assert!(model.neighbours.is_some());
+        // A stage fitted for 2 labels inside a 10-label model (what a corrupt file can decode
+        // to) must be an error, not a panic at prediction.
+        let probs = [0.9, 0.1, 0.2, 0.6, 0.1, 0.8, 0.7, 0.3];
+        let y = [true, false, false, true, false, true, true, false];
+        let paragraphs = vec![vec![0, 1], vec![2, 3]];
+        let fit = neighbour_fitter(&TrainParams::default(), 2);
+        model.neighbours = Some(NeighbourStage::fit(&probs, &paragraphs, &y, 2, fit).unwrap());
+        let bytes = model.to_bytes().unwrap();
+        let e = Model::from_bytes(&bytes, Path::new("m.model")).unwrap_err();
+        assert!(
+            e.to_string().contains("inconsistent model dimensions"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -179,6 +179,14 @@ impl NeighbourStage {
         })
     }
 
+    /// Whether the stage's dimensions fit a model of `n_labels` labels (a check for model
+    /// files: a corrupt one must be rejected, not panic at prediction).
+    pub fn is_consistent(&self, n_labels: usize) -> bool {
+        self.n_labels == n_labels
+            && self.weights.len() == n_labels * n_features(n_labels)
+            && self.intercepts.len() == n_labels
+    }
+
     /// Number of labels the stage was fitted for.
     pub fn n_labels(&self) -> usize {
         self.n_labels
@@ -292,5 +300,6 @@ mod tests {
         assert!(off[2] < 0.2, "{off:?}");
         // A label that is never true stays with the first stage's verdict.
         assert!((on[1] - 0.5).abs() < 1e-6);
+        assert!(stage.is_consistent(2) && !stage.is_consistent(3));
     }
 }

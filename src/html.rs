@@ -61,6 +61,10 @@ pub const MAX_POLICY_VIEWS: usize = 300;
 /// Terms shown per predicted label.
 const TOP_TERMS: usize = 5;
 
+/// What explanations show for a predicted practice that no word of the sentence itself pushed
+/// up: the neighbour stage assigned it from the sentence's paragraph.
+pub const FROM_PARAGRAPH: &str = "(from its paragraph)";
+
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
@@ -494,11 +498,14 @@ fn sentence_info(
     for (&l, e) in s.labels.iter().zip(explained) {
         let t: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
         title.push(format!(
-            "{} {:.2}{}{}",
+            "{} {:.2} · {}",
             model.labels[l],
             s.probs[l],
-            if t.is_empty() { "" } else { " · " },
-            t.join(", ")
+            if t.is_empty() {
+                FROM_PARAGRAPH.to_string()
+            } else {
+                t.join(", ")
+            }
         ));
         terms.insert(l.to_string(), serde_json::json!(t));
     }
@@ -827,6 +834,31 @@ fn inputs_html(files: &[FileStatus]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_practice_without_its_own_terms_is_explained_by_its_paragraph() {
+        let model = Model::from_bytes(
+            include_bytes!("../models/default.model"),
+            std::path::Path::new("default.model"),
+        )
+        .unwrap();
+        let nl = model.labels.len();
+        // A sentence with no known word, tagged with label 0 as the neighbour stage can.
+        let s = TaggedSentence {
+            index: 0,
+            span: 0..4,
+            text: "zzqx".into(),
+            heading: false,
+            block: 0,
+            probs: vec![0.7; nl],
+            labels: vec![0],
+        };
+        let (title, _) = sentence_info(&model, &s, "zzqx", &mut Scratch::default());
+        assert_eq!(
+            title,
+            format!("{} 0.70 · {FROM_PARAGRAPH}", model.labels[0])
+        );
+    }
 
     #[test]
     fn escapes_markup() {

@@ -206,7 +206,13 @@ pub fn print_predictions(
                             model.explain_labels(&s.text, ctx, &s.labels, 4, &mut scratch);
                         for (&l, e) in s.labels.iter().zip(explained) {
                             let terms: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
-                            labs.push(format!("  ↳ {}: {}", model.labels[l], terms.join(", ")));
+                            let why = if terms.is_empty() {
+                                // No word of its own pushed it up: the neighbour stage did.
+                                policy_classifier::html::FROM_PARAGRAPH.to_string()
+                            } else {
+                                terms.join(", ")
+                            };
+                            labs.push(format!("  ↳ {}: {why}", model.labels[l]));
                         }
                     }
                     let mut by_prob = s.labels.clone();

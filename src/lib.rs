@@ -2,8 +2,8 @@
 //!
 //! The data flows one way, one module per step:
 //!
-//! text ([`text`]) → sentences ([`sentences`]) → features ([`features`]) → model ([`model`]) →
-//! predictions ([`predict`]) → reports ([`report`]); [`data`] reads labelled CSV for training
+//! text ([`text`]) → sentences ([`sentences`]) → features ([`features`]) → model ([`model`],
+//! whose second stage is [`neighbours`]) → predictions ([`predict`]) → reports ([`report`]); [`data`] reads labelled CSV for training
 //! and [`evaluate`] scores predictions. The library never prints and never parses arguments;
 //! the `classify` binary does both.
 

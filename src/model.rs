@@ -151,7 +151,9 @@ pub struct TrainingInfo {
 }
 
 /// Cross-validated metrics stored in the model (out-of-fold predictions of the threshold
-/// folds; thresholds were tuned on the same predictions, so these are slightly optimistic).
+/// folds, revised by the neighbour stage, which was fitted on them; thresholds were tuned on
+/// the same predictions, so these are slightly optimistic — `classify evaluate --cv` gives the
+/// unbiased figures).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvSummary {
     /// Number of folds.
@@ -637,7 +639,7 @@ impl Model {
         let mut p = self.text_stage_probabilities(texts, None);
         if let Some(st) = &self.neighbours {
             let mut s = Vec::new();
-            for row in p.chunks_mut(self.labels.len()) {
+            for row in p.chunks_mut(self.labels.len().max(1)) {
                 st.revise(row, &mut s);
             }
         }
@@ -856,7 +858,8 @@ impl Model {
         let model: Model = postcard::from_bytes(payload)
             .map_err(|e| err(format!("cannot decode the model: {e}")))?;
         let (nl, k) = (model.labels.len(), model.vectoriser.len());
-        if model.weights.len() != nl * k
+        if nl == 0
+            || model.weights.len() != nl * k
             || model.intercepts.len() != nl
             || model.thresholds.len() != nl
             || !model.vectoriser.is_consistent()

@@ -37,7 +37,8 @@ pub fn n_features(n_labels: usize) -> usize {
 /// solver then needs a third of the iterations; same CV F1).
 pub const LOGIT_SCALE: f32 = 0.25;
 
-/// Rows the stage is fitted on at most.
+/// Above this many rows the stage is fitted on every k-th paragraph, k = ⌈rows / MAX_ROWS⌉
+/// (about MAX_ROWS rows; more when paragraphs differ much in size).
 pub const MAX_ROWS: usize = 20_000;
 
 /// Probabilities are clipped to `[CLIP, 1 − CLIP]` before taking log-odds.
@@ -111,7 +112,7 @@ impl NeighbourStage {
     /// Fits the stage on first-stage probabilities `probs` (`n` × `L`, row-major) of rows
     /// grouped into `paragraphs` (row indices in reading order; every row in exactly one) and
     /// the gold labels `y` (`n` × `L`). Above [`MAX_ROWS`] rows it is fitted on every k-th
-    /// paragraph (63 weights per label need no more). `fit_label(rows, target, start)` fits
+    /// paragraph (63 weights per label need no more than about that many rows). `fit_label(rows, target, start)` fits
     /// one binary model on the stage's input rows from `start` (`[weights…, intercept]`) and
     /// returns its weights and intercept, oriented as P(true) (the model's own fitter:
     /// sparse solution, then linfa-logistic's check).

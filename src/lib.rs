@@ -3,8 +3,8 @@
 //! The data flows one way, one module per step:
 //!
 //! text ([`text`]) → sentences ([`sentences`]) → features ([`features`]) → model ([`model`],
-//! whose second stage is [`neighbours`]) → predictions ([`predict`]) → reports ([`report`]); [`data`] reads labelled CSV for training
-//! and [`evaluate`] scores predictions. The library never prints and never parses arguments;
+//! whose second stage is [`neighbours`]) → predictions ([`predict`]) → reports ([`report`]);
+//! [`data`] reads labelled CSV for training and [`evaluate`] scores predictions. The library never prints and never parses arguments;
 //! the `classify` binary does both.
 
 #![warn(missing_docs)]

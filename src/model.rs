@@ -430,7 +430,8 @@ fn neighbourhoods(data: &LabelledData, unit: Unit) -> Vec<Vec<usize>> {
     }
 }
 
-fn sigmoid(z: f32) -> f32 {
+/// The logistic function (also the neighbour stage's).
+pub(crate) fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 

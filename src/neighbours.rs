@@ -92,6 +92,15 @@ pub fn paragraph_features(probs: &[f32], n_labels: usize, out: &mut Vec<f32>) {
     }
 }
 
+/// The rows `members` of the row-major `probs` (`L` = `n_labels` columns), in that order,
+/// into `out`.
+fn gather(probs: &[f32], members: &[usize], n_labels: usize, out: &mut Vec<f32>) {
+    out.clear();
+    for &r in members {
+        out.extend_from_slice(&probs[r * n_labels..(r + 1) * n_labels]);
+    }
+}
+
 /// Fits one binary model of the stage: `(rows, target, start)` → weights and intercept,
 /// oriented as P(true).
 pub trait FitLabel: Fn(&[SparseRow], &[bool], &[f32]) -> Result<(Vec<f32>, f32)> + Sync {}
@@ -112,10 +121,10 @@ impl NeighbourStage {
     /// Fits the stage on first-stage probabilities `probs` (`n` × `L`, row-major) of rows
     /// grouped into `paragraphs` (row indices in reading order; every row in exactly one) and
     /// the gold labels `y` (`n` × `L`). Above [`MAX_ROWS`] rows it is fitted on every k-th
-    /// paragraph (63 weights per label need no more than about that many rows). `fit_label(rows, target, start)` fits
-    /// one binary model on the stage's input rows from `start` (`[weights…, intercept]`) and
-    /// returns its weights and intercept, oriented as P(true) (the model's own fitter:
-    /// sparse solution, then linfa-logistic's check).
+    /// paragraph (63 weights per label need no more than about that many rows).
+    /// `fit_label(rows, target, start)` fits one binary model on the stage's input rows from
+    /// `start` (`[weights…, intercept]`) and returns its weights and intercept, oriented as
+    /// P(true) (the model's own fitter: sparse solution, then linfa-logistic's check).
     pub fn fit(
         probs: &[f32],
         paragraphs: &[Vec<usize>],
@@ -131,10 +140,7 @@ impl NeighbourStage {
         let mut used: Vec<usize> = Vec::new();
         let (mut group, mut feats) = (Vec::new(), Vec::new());
         for members in paragraphs.iter().step_by(stride) {
-            group.clear();
-            for &r in members {
-                group.extend_from_slice(&probs[r * l..(r + 1) * l]);
-            }
+            gather(probs, members, l, &mut group);
             paragraph_features(&group, l, &mut feats);
             for (i, &r) in members.iter().enumerate() {
                 rows.push(
@@ -188,11 +194,6 @@ impl NeighbourStage {
             && self.intercepts.len() == n_labels
     }
 
-    /// Number of labels the stage was fitted for.
-    pub fn n_labels(&self) -> usize {
-        self.n_labels
-    }
-
     /// Replaces the first-stage probabilities of one paragraph (`s` × `L`, row-major, in
     /// reading order) by the stage's; `scratch` is reused between calls.
     pub fn revise(&self, probs: &mut [f32], scratch: &mut Vec<f32>) {
@@ -204,7 +205,7 @@ impl NeighbourStage {
             for (c, o) in out.iter_mut().enumerate() {
                 let w = &self.weights[c * nf..(c + 1) * nf];
                 let z = self.intercepts[c] + x.iter().zip(w).map(|(a, b)| a * b).sum::<f32>();
-                *o = 1.0 / (1.0 + (-z).exp());
+                *o = crate::model::sigmoid(z);
             }
         }
     }
@@ -215,10 +216,7 @@ impl NeighbourStage {
         let l = self.n_labels;
         let (mut group, mut scratch) = (Vec::new(), Vec::new());
         for members in paragraphs {
-            group.clear();
-            for &r in members {
-                group.extend_from_slice(&probs[r * l..(r + 1) * l]);
-            }
+            gather(probs, members, l, &mut group);
             self.revise(&mut group, &mut scratch);
             for (i, &r) in members.iter().enumerate() {
                 probs[r * l..(r + 1) * l].copy_from_slice(&group[i * l..(i + 1) * l]);

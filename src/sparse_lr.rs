@@ -28,9 +28,16 @@ struct Problem<'a> {
     weight: &'a [f32],
     alpha: f32,
     k: usize,
-    /// The margins of the last parameters asked for: the line search asks for the cost and
-    /// then the gradient at the same point, which share them.
-    last: std::cell::RefCell<Option<(Array1<f32>, Vec<f32>)>>,
+    /// The cost and gradient at the last parameters asked for: the line search asks for
+    /// both at each trial point, and one pass over the rows computes them together.
+    last: std::cell::RefCell<Option<Evaluation>>,
+}
+
+/// The objective and its gradient at one point.
+struct Evaluation {
+    at: Array1<f32>,
+    cost: f32,
+    gradient: Array1<f32>,
 }
 
 impl Problem<'_> {
@@ -59,30 +66,45 @@ impl Problem<'_> {
         }
     }
 
-    fn row(&self, i: usize) -> &[(u32, f32)] {
-        &self.entries[self.offsets[i]..self.offsets[i + 1]]
-    }
-
-    /// `x_i · w + b` for every row (cached for the last `p`).
-    fn margins(&self, p: &Array1<f32>) -> Vec<f32> {
-        if let Some((q, z)) = &*self.last.borrow() {
-            if q == p {
-                return z.clone();
+    /// The cost and gradient at `p`, in one pass over the rows: each row's margin
+    /// `x_i · w + b` is gathered and its gradient term scattered while the row is in cache
+    /// (cached for the last `p`).
+    fn evaluate(&self, p: &Array1<f32>) -> (f32, Array1<f32>) {
+        if let Some(e) = &*self.last.borrow() {
+            if e.at == *p {
+                return (e.cost, e.gradient.clone());
             }
         }
         let w = p.as_slice().expect("contiguous parameters");
         let b = w[self.k];
-        let z: Vec<f32> = (0..self.offsets.len() - 1)
-            .map(|i| {
-                self.row(i)
-                    .iter()
-                    .map(|&(f, v)| v * w[f as usize])
-                    .sum::<f32>()
-                    + b
-            })
-            .collect();
-        *self.last.borrow_mut() = Some((p.clone(), z.clone()));
-        z
+        let mut g = vec![0f32; self.k + 1];
+        let mut loss = 0f64;
+        let mut bias = 0f32;
+        for (i, bounds) in self.offsets.windows(2).enumerate() {
+            let row = &self.entries[bounds[0]..bounds[1]];
+            let z = row.iter().map(|&(f, v)| v * w[f as usize]).sum::<f32>() + b;
+            let (y, m) = (self.y[i], self.weight[i]);
+            loss += (m * log1p_exp_neg(y * z)) as f64;
+            // d/dz log(1 + exp(−y z)) = −y σ(−y z)
+            let c = -y * m / (1.0 + (y * z).exp());
+            for &(f, v) in row {
+                g[f as usize] += c * v;
+            }
+            bias += c;
+        }
+        g[self.k] += bias;
+        for (gf, &pf) in g.iter_mut().zip(&w[..self.k]) {
+            *gf += self.alpha * pf;
+        }
+        let ww = p.slice(ndarray::s![..self.k]);
+        let cost = loss as f32 + 0.5 * self.alpha * ww.dot(&ww);
+        let gradient = Array1::from(g);
+        *self.last.borrow_mut() = Some(Evaluation {
+            at: p.clone(),
+            cost,
+            gradient: gradient.clone(),
+        });
+        (cost, gradient)
     }
 }
 
@@ -100,15 +122,7 @@ impl CostFunction for Problem<'_> {
     type Output = f32;
 
     fn cost(&self, p: &Self::Param) -> Result<f32, argmin::core::Error> {
-        let z = self.margins(p);
-        let loss: f64 = z
-            .iter()
-            .zip(self.y)
-            .zip(self.weight)
-            .map(|((&z, &y), &w)| (w * log1p_exp_neg(y * z)) as f64)
-            .sum();
-        let w = p.slice(ndarray::s![..self.k]);
-        Ok(loss as f32 + 0.5 * self.alpha * w.dot(&w))
+        Ok(self.evaluate(p).0)
     }
 }
 
@@ -117,22 +131,7 @@ impl Gradient for Problem<'_> {
     type Gradient = Array1<f32>;
 
     fn gradient(&self, p: &Self::Param) -> Result<Array1<f32>, argmin::core::Error> {
-        let z = self.margins(p);
-        let mut g = vec![0f32; self.k + 1];
-        for (i, &zi) in z.iter().enumerate() {
-            let (y, w) = (self.y[i], self.weight[i]);
-            // d/dz log(1 + exp(−y z)) = −y σ(−y z)
-            let c = -y * w / (1.0 + (y * zi).exp());
-            for &(f, v) in self.row(i) {
-                g[f as usize] += c * v;
-            }
-            g[self.k] += c;
-        }
-        let pw = p.as_slice().expect("contiguous parameters");
-        for f in 0..self.k {
-            g[f] += self.alpha * pw[f];
-        }
-        Ok(Array1::from(g))
+        Ok(self.evaluate(p).1)
     }
 }
 

@@ -66,15 +66,22 @@ impl Problem<'_> {
         }
     }
 
-    /// The cost and gradient at `p`, in one pass over the rows: each row's margin
-    /// `x_i · w + b` is gathered and its gradient term scattered while the row is in cache
-    /// (cached for the last `p`).
-    fn evaluate(&self, p: &Array1<f32>) -> (f32, Array1<f32>) {
+    /// `read` of the evaluation at `p`, computed unless it is the cached last one.
+    fn at<R>(&self, p: &Array1<f32>, read: impl FnOnce(&Evaluation) -> R) -> R {
         if let Some(e) = &*self.last.borrow() {
             if e.at == *p {
-                return (e.cost, e.gradient.clone());
+                return read(e);
             }
         }
+        let e = self.evaluate(p);
+        let r = read(&e);
+        *self.last.borrow_mut() = Some(e);
+        r
+    }
+
+    /// The cost and gradient at `p`, in one pass over the rows: each row's margin
+    /// `x_i · w + b` is gathered and its gradient term scattered while the row is in cache.
+    fn evaluate(&self, p: &Array1<f32>) -> Evaluation {
         let w = p.as_slice().expect("contiguous parameters");
         let b = w[self.k];
         let mut g = vec![0f32; self.k + 1];
@@ -97,14 +104,11 @@ impl Problem<'_> {
             *gf += self.alpha * pf;
         }
         let ww = p.slice(ndarray::s![..self.k]);
-        let cost = loss as f32 + 0.5 * self.alpha * ww.dot(&ww);
-        let gradient = Array1::from(g);
-        *self.last.borrow_mut() = Some(Evaluation {
+        Evaluation {
             at: p.clone(),
-            cost,
-            gradient: gradient.clone(),
-        });
-        (cost, gradient)
+            cost: loss as f32 + 0.5 * self.alpha * ww.dot(&ww),
+            gradient: Array1::from(g),
+        }
     }
 }
 
@@ -122,7 +126,7 @@ impl CostFunction for Problem<'_> {
     type Output = f32;
 
     fn cost(&self, p: &Self::Param) -> Result<f32, argmin::core::Error> {
-        Ok(self.evaluate(p).0)
+        Ok(self.at(p, |e| e.cost))
     }
 }
 
@@ -131,7 +135,7 @@ impl Gradient for Problem<'_> {
     type Gradient = Array1<f32>;
 
     fn gradient(&self, p: &Self::Param) -> Result<Array1<f32>, argmin::core::Error> {
-        Ok(self.evaluate(p).1)
+        Ok(self.at(p, |e| e.gradient.clone()))
     }
 }
 

@@ -30,8 +30,9 @@ pub struct Sentence {
     pub text: String,
     /// True when the unit is a heading (Markdown `#`, or a line that is entirely bold).
     pub heading: bool,
-    /// 0-based index of the block (paragraph, heading or list item) the unit belongs to;
-    /// sentences of one paragraph share it.
+    /// 0-based index of the block (paragraph or heading) the unit belongs to; sentences of
+    /// one paragraph share it, and so do a paragraph and the list items it introduces
+    /// ([`split`]; [`split_paragraphs`] numbers every item apart).
     pub block: usize,
 }
 
@@ -85,15 +86,29 @@ struct Block {
 }
 
 /// Splits `text[start..]` into sentences; spans are offsets into `text`.
+///
+/// A list item is a unit of its own but shares the block number of the paragraph that
+/// introduces it ("We collect:" and its items are one paragraph, as annotators and the
+/// training segments see them); items right after a heading share one number.
 pub fn split(text: &str, start: usize, opts: &SplitOptions) -> Vec<Sentence> {
-    let mut out = Vec::new();
+    let mut out: Vec<Sentence> = Vec::new();
+    let mut previous_heading = true;
     for block in blocks(text, start) {
         let before = out.len();
         split_block(text, &block, opts, &mut out);
-        let bi = out.get(before.wrapping_sub(1)).map_or(0, |s| s.block + 1);
+        if out.len() == before {
+            continue;
+        }
+        let joins = block.item && !previous_heading;
+        let bi = match out.get(before.wrapping_sub(1)) {
+            Some(last) if joins => last.block,
+            Some(last) => last.block + 1,
+            None => 0,
+        };
         for s in &mut out[before..] {
             s.block = bi;
         }
+        previous_heading = block.heading;
     }
     out
 }
@@ -616,7 +631,6 @@ fn split_block(text: &str, block: &Block, opts: &SplitOptions, out: &mut Vec<Sen
         }
     }
     push(text, base + last..block.range.end, false, opts, out);
-    let _ = block.item;
 }
 
 fn push(
@@ -874,6 +888,31 @@ mod tests {
                 "third",
                 "Then prose."
             ]
+        );
+    }
+
+    #[test]
+    fn list_items_share_the_block_of_their_lead_in() {
+        let s = "# Data\n\nWe collect:\n\n- your name;\n- your address.\n\nThat is all. Really.\n\n## Rights\n- access\n- deletion\n\nWrite to us.";
+        let blocks: Vec<(usize, String)> = split(s, 0, &SplitOptions::default())
+            .into_iter()
+            .map(|x| (x.block, x.text))
+            .collect();
+        let b = |t: &str| blocks.iter().find(|x| x.1 == t).unwrap().0;
+        assert_eq!(b("We collect:"), b("your name;"));
+        assert_eq!(b("your name;"), b("your address."));
+        assert_ne!(b("That is all."), b("your address."));
+        assert_eq!(b("That is all."), b("Really."));
+        // After a heading the items form their own paragraph; the heading stays alone.
+        assert_ne!(b("Rights"), b("access"));
+        assert_eq!(b("access"), b("deletion"));
+        assert_ne!(b("Write to us."), b("deletion"));
+        assert_ne!(b("Data"), b("We collect:"));
+        // Every item is still its own unit, and split_paragraphs keeps items apart.
+        let para = split_paragraphs(s, 0, &SplitOptions::default());
+        assert_eq!(
+            para.iter().map(|x| x.block).collect::<Vec<_>>(),
+            (0..para.len()).collect::<Vec<_>>()
         );
     }
 

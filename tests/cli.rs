@@ -600,3 +600,40 @@ fn evaluate_cv_reports_mean_and_spread() {
     );
     assert_eq!(out, again);
 }
+
+#[test]
+fn list_items_take_the_practice_their_lead_in_introduces() {
+    // Each item is classified on its own but in the paragraph that introduces it: the
+    // purposes below are about the details "we" collect only because of the lead-in.
+    let policy = "Ways we use what you tell us\n\n\
+        We use the details you give us for the following purposes:\n\n\
+        - To run the prize draws and polls on our forum.\n\
+        - To answer your support questions faster.\n\
+        - To tailor the start page to you.\n";
+    let labels_of = |text: &str| -> Vec<(String, Vec<String>)> {
+        let out = stdout_of(
+            classify()
+                .args(["predict", "-f", "jsonl", "-"])
+                .write_stdin(text.to_string()),
+        );
+        out.lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let labels = v["labels"].as_array().unwrap().iter();
+                let labels = labels.map(|x| x.as_str().unwrap().to_string()).collect();
+                (v["text"].as_str().unwrap().to_string(), labels)
+            })
+            .collect()
+    };
+    let rows = labels_of(policy);
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    for (text, labels) in &rows[1..] {
+        assert!(
+            labels.iter().any(|l| l == "First Party Collection/Use"),
+            "{text:?} lost its practice: {rows:?}"
+        );
+    }
+    // The same item alone states nothing the model can see.
+    let alone = labels_of("To answer your support questions faster.\n");
+    assert!(alone[0].1.is_empty(), "{alone:?}");
+}

@@ -91,9 +91,10 @@ impl Problem<'_> {
             let row = &self.entries[bounds[0]..bounds[1]];
             let z = row.iter().map(|&(f, v)| v * w[f as usize]).sum::<f32>() + b;
             let (y, m) = (self.y[i], self.weight[i]);
-            loss += (m * log1p_exp_neg(y * z)) as f64;
+            let (l, s) = loss_and_slope(y * z);
+            loss += (m * l) as f64;
             // d/dz log(1 + exp(−y z)) = −y σ(−y z)
-            let c = -y * m / (1.0 + (y * z).exp());
+            let c = -y * m * s;
             for &(f, v) in row {
                 g[f as usize] += c * v;
             }
@@ -112,13 +113,16 @@ impl Problem<'_> {
     }
 }
 
-/// `log(1 + exp(−t))`, computed without overflow.
-fn log1p_exp_neg(t: f32) -> f32 {
-    if t > 0.0 {
-        (-t).exp().ln_1p()
+/// `(log(1 + exp(−t)), σ(−t))` from one exponential, `exp(−|t|)`, without overflow.
+fn loss_and_slope(t: f32) -> (f32, f32) {
+    let e = (-t.abs()).exp();
+    let loss = (-t).max(0.0) + e.ln_1p();
+    let slope = if t > 0.0 {
+        e / (1.0 + e)
     } else {
-        -t + t.exp().ln_1p()
-    }
+        1.0 / (1.0 + e)
+    };
+    (loss, slope)
 }
 
 impl CostFunction for Problem<'_> {
@@ -192,6 +196,20 @@ pub fn fit(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loss_and_slope_match_the_direct_formulas() {
+        for t in [-30.0f32, -5.0, -0.7, 0.0, 0.3, 4.0, 25.0] {
+            let (l, s) = loss_and_slope(t);
+            let direct = (1.0 + (-t as f64).exp()).ln();
+            let sigma = 1.0 / (1.0 + (t as f64).exp());
+            assert!(
+                (l as f64 - direct).abs() < 1e-5 * direct.max(1.0),
+                "{t}: {l} vs {direct}"
+            );
+            assert!((s as f64 - sigma).abs() < 1e-6, "{t}: {s} vs {sigma}");
+        }
+    }
 
     #[test]
     fn separable_data_gets_the_right_sign_and_small_gradient() {

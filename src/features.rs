@@ -256,20 +256,28 @@ pub fn paragraph_contexts(sentences: &[&str]) -> Vec<Arc<str>> {
         return vec![whole; sentences.len()];
     }
     (0..sentences.len())
-        .map(|i| {
-            let lo = i.saturating_sub(2);
-            let hi = (i + 3).min(sentences.len());
-            let mut w = sentences[lo..hi].join(" ");
-            if w.len() > CONTEXT_MAX_BYTES {
-                let mut cut = CONTEXT_MAX_BYTES;
-                while !w.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                w.truncate(cut);
-            }
-            w.into()
-        })
+        .map(|i| window_context(sentences, i).into())
         .collect()
+}
+
+/// The sentences around sentence `i` of a paragraph too long to be its context whole: up to
+/// two on each side, joined by spaces.
+fn window(i: usize, n: usize) -> std::ops::Range<usize> {
+    i.saturating_sub(2)..(i + 3).min(n)
+}
+
+/// The context of sentence `i` of a long paragraph: its [`window`], cut to
+/// [`CONTEXT_MAX_BYTES`].
+fn window_context(sentences: &[&str], i: usize) -> String {
+    let mut w = sentences[window(i, sentences.len())].join(" ");
+    if w.len() > CONTEXT_MAX_BYTES {
+        let mut cut = CONTEXT_MAX_BYTES;
+        while !w.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        w.truncate(cut);
+    }
+    w
 }
 
 /// Whether a paragraph is short enough to be its sentences' context whole
@@ -779,7 +787,7 @@ impl Vectoriser {
         mut each: impl FnMut(&SparseRow),
     ) {
         let cw = self.params.context_weight;
-        if cw == 0.0 || sentences.len() == 1 || !is_whole_context(sentences) {
+        if cw == 0.0 || sentences.len() == 1 {
             let contexts = if cw == 0.0 {
                 Vec::new()
             } else {
@@ -803,15 +811,39 @@ impl Vectoriser {
             ix.append_ids(&s.tokens, &mut ids);
             bounds.push(start..ids.len());
         }
-        s.context_features.clear();
-        ix.context_features(&ids, &mut s.context_features);
-        for b in bounds {
-            s.features.clear();
-            ix.own_features(&ids[b], self.params.max_ngram, &mut s.features);
-            s.features.extend_from_slice(&s.context_features);
-            row.clear();
-            self.weigh(&mut s.features, row);
-            each(row);
+        if is_whole_context(sentences) {
+            s.context_features.clear();
+            ix.context_features(&ids, &mut s.context_features);
+            for b in bounds {
+                s.features.clear();
+                ix.own_features(&ids[b], self.params.max_ngram, &mut s.features);
+                s.features.extend_from_slice(&s.context_features);
+                row.clear();
+                self.weigh(&mut s.features, row);
+                each(row);
+            }
+        } else {
+            // A long paragraph: each sentence's context is its window. A window that fits
+            // in CONTEXT_MAX_BYTES is its sentences' tokens one after the other (joined by
+            // spaces, as above); one that is cut is tokenised as the cut string.
+            let mut window_ids = Vec::new();
+            for (i, b) in bounds.iter().enumerate() {
+                let w = window(i, sentences.len());
+                let joined: usize = sentences[w.clone()].iter().map(|t| t.len() + 1).sum();
+                s.features.clear();
+                ix.own_features(&ids[b.clone()], self.params.max_ngram, &mut s.features);
+                if joined <= CONTEXT_MAX_BYTES + 1 {
+                    let span = bounds[w.start].start..bounds[w.end - 1].end;
+                    ix.context_features(&ids[span], &mut s.features);
+                } else {
+                    normaliser.tokenize(&window_context(sentences, i), &mut s.tokens);
+                    ix.ids(&s.tokens, &mut window_ids);
+                    ix.context_features(&window_ids, &mut s.features);
+                }
+                row.clear();
+                self.weigh(&mut s.features, row);
+                each(row);
+            }
         }
         s.ids = ids;
         // The cached context is no longer what `context_features` holds.

@@ -780,7 +780,7 @@ impl Model {
     /// (`None`: the text is its own context). Context terms are named `§word`.
     pub fn contributions(&self, text: &str, context: Option<&str>, l: usize) -> Vec<(String, f32)> {
         let row = self.row(text, context, &mut Scratch::default());
-        self.row_contributions(&row, l)
+        self.row_contributions(&row, l, false)
             .into_iter()
             .map(|(f, c)| (self.vectoriser.term(f as usize).to_string(), c))
             .collect()
@@ -793,16 +793,17 @@ impl Model {
         row
     }
 
-    /// `(feature, TF-IDF value × weight of label l)` for every feature of the row, largest
-    /// first (ties broken by the term text).
-    fn row_contributions(&self, row: &SparseRow, l: usize) -> Vec<(u32, f32)> {
+    /// `(feature, TF-IDF value × weight of label l)` for every feature of the row (only the
+    /// positive ones with `positive_only`), largest first (ties broken by the term text).
+    fn row_contributions(&self, row: &SparseRow, l: usize, positive_only: bool) -> Vec<(u32, f32)> {
         let nl = self.labels.len();
         let mut c: Vec<(u32, f32)> = row
             .iter()
             .map(|&(f, v)| (f, v * self.weights[f as usize * nl + l]))
+            .filter(|&(_, c)| !positive_only || c > 0.0)
             .collect();
         let term = |f: u32| self.vectoriser.term(f as usize);
-        c.sort_by(|a, b| b.1.total_cmp(&a.1).then(term(a.0).cmp(term(b.0))));
+        c.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| term(a.0).cmp(term(b.0))));
         c
     }
 
@@ -839,8 +840,7 @@ impl Model {
         labels
             .iter()
             .map(|&l| {
-                let mut c = self.row_contributions(&row, l);
-                c.retain(|(_, v)| *v > 0.0);
+                let mut c = self.row_contributions(&row, l, true);
                 c.truncate(top);
                 c.into_iter()
                     .map(|(f, v)| {
@@ -999,7 +999,14 @@ mod tests {
     fn paragraph_scoring_equals_scoring_in_context() {
         let model = shipped();
         let long = "We keep server logs for a while. ".repeat(80);
+        // A paragraph over the context limit made of short sentences: windows that fit and
+        // (around the long last one) windows that are cut.
+        let many: Vec<String> = (0..70)
+            .map(|i| format!("Item {i}: we may share r\u{e9}sum\u{e9} data with partner {i}."))
+            .chain([format!("{} end.", "Very long tail sentence ".repeat(90))])
+            .collect();
         let paragraphs: Vec<Vec<&str>> = vec![
+            many.iter().map(String::as_str).collect(),
             vec!["Information We Collect"],
             vec![
                 "We collect your name and e-mail address.",

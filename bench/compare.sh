@@ -216,10 +216,14 @@ fi
 
 # ---- output ----
 COMMIT=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+DIRTY=""
+if [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]; then
+    DIRTY=" (plus uncommitted work in the tree)"
+fi
 {
     echo "## bench/compare.sh, RUNS=$RUNS"
     echo
-    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: \`$COMMIT\` (plus uncommitted work in the tree)"
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: \`$COMMIT\`$DIRTY"
     echo "- machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; load average at the start: $LOAD0, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- peer: scikit-learn $(python3 -c 'import sklearn; print(sklearn.__version__)'), python $(python3 -c 'import platform; print(platform.python_version())'), OPENBLAS_NUM_THREADS=1; total script time $(($(date +%s) - T0)) s"
     echo

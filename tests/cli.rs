@@ -610,12 +610,7 @@ fn list_items_take_the_practice_their_lead_in_introduces() {
         - To run the prize draws and polls on our forum.\n\
         - To answer your support questions faster.\n\
         - To tailor the start page to you.\n";
-    let labels_of = |text: &str| -> Vec<(String, Vec<String>)> {
-        let out = stdout_of(
-            classify()
-                .args(["predict", "-f", "jsonl", "-"])
-                .write_stdin(text.to_string()),
-        );
+    let parse = |out: String| -> Vec<(String, Vec<String>)> {
         out.lines()
             .map(|l| {
                 let v: serde_json::Value = serde_json::from_str(l).unwrap();
@@ -625,13 +620,36 @@ fn list_items_take_the_practice_their_lead_in_introduces() {
             })
             .collect()
     };
-    let rows = labels_of(policy);
-    assert_eq!(rows.len(), 5, "{rows:?}");
-    for (text, labels) in &rows[1..] {
-        assert!(
-            labels.iter().any(|l| l == "First Party Collection/Use"),
-            "{text:?} lost its practice: {rows:?}"
-        );
+    let labels_of = |text: &str| {
+        parse(stdout_of(
+            classify()
+                .args(["predict", "-f", "jsonl", "-"])
+                .write_stdin(text.to_string()),
+        ))
+    };
+    // The same policy as HTML: `<li>` items are list items too.
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("policy.html");
+    std::fs::write(
+        &html,
+        "<html><body><h2>Ways we use what you tell us</h2>\
+         <p>We use the details you give us for the following purposes:</p><ul>\
+         <li>To run the prize draws and polls on our forum.</li>\
+         <li>To answer your support questions faster.</li>\
+         <li>To tailor the start page to you.</li></ul></body></html>",
+    )
+    .unwrap();
+    let from_html = parse(stdout_of(
+        classify().args(["predict", "-f", "jsonl"]).arg(&html),
+    ));
+    for rows in [labels_of(policy), from_html] {
+        assert_eq!(rows.len(), 5, "{rows:?}");
+        for (text, labels) in &rows[1..] {
+            assert!(
+                labels.iter().any(|l| l == "First Party Collection/Use"),
+                "{text:?} lost its practice: {rows:?}"
+            );
+        }
     }
     // The same item alone states nothing the model can see.
     let alone = labels_of("To answer your support questions faster.\n");

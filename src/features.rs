@@ -752,7 +752,12 @@ impl Vectoriser {
             let i = run[0];
             let c = run.len();
             let tf = if self.params.sublinear_tf {
-                1.0 + (c as f32).ln()
+                // Most terms occur once: skip the logarithm (ln 1 = 0).
+                if c == 1 {
+                    1.0
+                } else {
+                    1.0 + (c as f32).ln()
+                }
             } else {
                 c as f32
             };
@@ -787,6 +792,15 @@ impl Vectoriser {
         mut each: impl FnMut(&SparseRow),
     ) {
         let cw = self.params.context_weight;
+        if let [only] = sentences {
+            if only.len() <= CONTEXT_MAX_BYTES {
+                // A one-sentence paragraph is its own context (`paragraph_contexts` would
+                // give the sentence itself): no joined copy needed.
+                self.transform_into(normaliser, only, None, s, row);
+                each(row);
+                return;
+            }
+        }
         if cw == 0.0 || sentences.len() == 1 {
             let contexts = if cw == 0.0 {
                 Vec::new()

@@ -373,13 +373,21 @@ struct TermIndex {
     unigram: Vec<u32>,
     /// Word id → feature of the word as a context term `§word` (`NONE` if not one).
     context: Vec<u32>,
-    /// Word ids of an n-gram (n ≥ 2, padded with `NONE`) → feature.
+    /// Word ids of a bigram (first << 32 | second) → feature: the common n-gram gets a
+    /// one-word key (cheaper to hash and a smaller table than `ngrams`').
+    bigrams: FxHashMap<u64, u32>,
+    /// Word ids of an n-gram (n ≥ 3, padded with `NONE`) → feature.
     ngrams: FxHashMap<[u32; 4], u32>,
     /// Whether feature `i` is a context term.
     is_context: Vec<bool>,
 }
 
 const NONE: u32 = u32::MAX;
+
+/// The [`TermIndex::bigrams`] key of two word ids.
+fn bigram_key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
 
 impl TermIndex {
     fn new(terms: &[String]) -> TermIndex {
@@ -412,7 +420,11 @@ impl TermIndex {
                 for (k, p) in parts.iter().take(4).enumerate() {
                     key[k] = word(&mut ix, p);
                 }
-                ix.ngrams.insert(key, f);
+                if parts.len() == 2 {
+                    ix.bigrams.insert(bigram_key(key[0], key[1]), f);
+                } else {
+                    ix.ngrams.insert(key, f);
+                }
             }
         }
         ix
@@ -444,9 +456,16 @@ impl TermIndex {
             if f != NONE {
                 out.push(f);
             }
+            if max_n < 2 || i + 1 >= ids.len() || ids[i + 1] == NONE {
+                continue;
+            }
+            if let Some(&f) = self.bigrams.get(&bigram_key(first, ids[i + 1])) {
+                out.push(f);
+            }
             let mut key = [NONE; 4];
             key[0] = first;
-            for n in 2..=max_n.min(4) {
+            key[1] = ids[i + 1];
+            for n in 3..=max_n.min(4) {
                 if i + n > ids.len() || ids[i + n - 1] == NONE {
                     break;
                 }
@@ -504,6 +523,57 @@ pub struct Scratch {
     features: Vec<u32>,
     context: Option<(u64, String)>,
     context_features: Vec<u32>,
+    context_row: SparseRow,
+    context_serial: u64,
+}
+
+/// One sentence's TF-IDF row as [`Vectoriser::transform_paragraph`] gives it: the row is
+/// `scale × (own ∪ context)` (the two hold disjoint features, each sorted). The context part
+/// is shared by every sentence of a paragraph that is its sentences' context whole, so a caller
+/// can compute anything linear in it (a dot product with the weights) once per
+/// `context_serial` instead of once per sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct RowParts<'a> {
+    /// The sentence's own features (and, when the context is not shared, its context's),
+    /// before scaling.
+    pub own: &'a [(u32, f32)],
+    /// The shared context features before scaling (empty when not shared).
+    pub context: &'a [(u32, f32)],
+    /// Identifies `context`: equal serials (within one [`Scratch`]) mean the same context
+    /// part; 0 means `context` is empty.
+    pub context_serial: u64,
+    /// The L2 normalisation factor of the whole row.
+    pub scale: f32,
+}
+
+impl<'a> RowParts<'a> {
+    /// A row that is all its own (already normalised, no shared context).
+    fn whole(row: &'a [(u32, f32)]) -> Self {
+        RowParts {
+            own: row,
+            context: &[],
+            context_serial: 0,
+            scale: 1.0,
+        }
+    }
+
+    /// The whole row, sorted by feature: what [`Vectoriser::transform_into`] gives for the
+    /// sentence in its context (up to float rounding of the norm).
+    pub fn to_row(&self, out: &mut SparseRow) {
+        out.clear();
+        let (mut a, mut b) = (self.own.iter().peekable(), self.context.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x.0 < y.0 => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, Some(_)) => b.next(),
+                (None, None) => break,
+            };
+            let &(f, v) = next.expect("peeked");
+            out.push((f, v * self.scale));
+        }
+    }
 }
 
 impl Vectoriser {
@@ -746,6 +816,17 @@ impl Vectoriser {
     /// The TF-IDF row of a list of feature occurrences (sorted here): sublinear tf × idf ×
     /// context weight, L2-normalised.
     fn weigh(&self, features: &mut [u32], out: &mut SparseRow) {
+        self.weigh_unscaled(features, out);
+        let norm = out.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, v) in out.iter_mut() {
+                *v /= norm;
+            }
+        }
+    }
+
+    /// [`Vectoriser::weigh`] without the normalisation: appends the weighted terms to `out`.
+    fn weigh_unscaled(&self, features: &mut [u32], out: &mut SparseRow) {
         let cw = self.params.context_weight;
         features.sort_unstable();
         for run in features.chunk_by(|a, b| a == b) {
@@ -768,19 +849,15 @@ impl Vectoriser {
             };
             out.push((i, w * tf * self.idf[i as usize]));
         }
-        let norm = out.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for (_, v) in out.iter_mut() {
-                *v /= norm;
-            }
-        }
     }
 
-    /// Calls `each` with the row of every sentence of one paragraph, in order (one reused
-    /// buffer), each in the context of that paragraph as [`paragraph_contexts`] builds it: the
-    /// same rows as [`transform_into`] with those contexts, but a paragraph short enough to be
-    /// the context whole is tokenised once — its tokens are its sentences' tokens one after the
-    /// other, since the sentences are joined by a space and tokenisation cuts there.
+    /// Calls `each` with the row of every sentence of one paragraph, in order (reused
+    /// buffers), each in the context of that paragraph as [`paragraph_contexts`] builds it: the
+    /// same rows as [`transform_into`] with those contexts (up to float rounding of the norm),
+    /// but a paragraph short enough to be the context whole is tokenised once — its tokens are
+    /// its sentences' tokens one after the other, since the sentences are joined by a space
+    /// and tokenisation cuts there — and its context features are counted and weighted once,
+    /// handed to every sentence as the shared [`RowParts::context`].
     ///
     /// [`transform_into`]: Vectoriser::transform_into
     pub fn transform_paragraph(
@@ -789,18 +866,18 @@ impl Vectoriser {
         sentences: &[&str],
         s: &mut Scratch,
         row: &mut SparseRow,
-        mut each: impl FnMut(&SparseRow),
+        mut each: impl FnMut(RowParts<'_>),
     ) {
-        let cw = self.params.context_weight;
         if let [only] = sentences {
             if only.len() <= CONTEXT_MAX_BYTES {
                 // A one-sentence paragraph is its own context (`paragraph_contexts` would
                 // give the sentence itself): no joined copy needed.
                 self.transform_into(normaliser, only, None, s, row);
-                each(row);
+                each(RowParts::whole(row));
                 return;
             }
         }
+        let cw = self.params.context_weight;
         if cw == 0.0 || sentences.len() == 1 {
             let contexts = if cw == 0.0 {
                 Vec::new()
@@ -810,7 +887,7 @@ impl Vectoriser {
             for (i, t) in sentences.iter().enumerate() {
                 let ctx = contexts.get(i).map(|c| &**c);
                 self.transform_into(normaliser, t, ctx, s, row);
-                each(row);
+                each(RowParts::whole(row));
             }
             return;
         }
@@ -828,14 +905,25 @@ impl Vectoriser {
         if is_whole_context(sentences) {
             s.context_features.clear();
             ix.context_features(&ids, &mut s.context_features);
+            let mut context = std::mem::take(&mut s.context_row);
+            context.clear();
+            self.weigh_unscaled(&mut s.context_features, &mut context);
+            let context_sq: f32 = context.iter().map(|&(_, v)| v * v).sum();
+            s.context_serial += 1;
             for b in bounds {
                 s.features.clear();
                 ix.own_features(&ids[b], self.params.max_ngram, &mut s.features);
-                s.features.extend_from_slice(&s.context_features);
                 row.clear();
-                self.weigh(&mut s.features, row);
-                each(row);
+                self.weigh_unscaled(&mut s.features, row);
+                let sq = row.iter().map(|&(_, v)| v * v).sum::<f32>() + context_sq;
+                each(RowParts {
+                    own: row,
+                    context: &context,
+                    context_serial: s.context_serial,
+                    scale: if sq > 0.0 { 1.0 / sq.sqrt() } else { 1.0 },
+                });
             }
+            s.context_row = context;
         } else {
             // A long paragraph: each sentence's context is its window. A window that fits
             // in CONTEXT_MAX_BYTES is its sentences' tokens one after the other (joined by
@@ -856,7 +944,7 @@ impl Vectoriser {
                 }
                 row.clear();
                 self.weigh(&mut s.features, row);
-                each(row);
+                each(RowParts::whole(row));
             }
         }
         s.ids = ids;
@@ -1031,6 +1119,58 @@ mod tests {
     }
 
     /// Four sentences with paragraph contexts, one label (retention), context weight 0.5.
+    /// Every branch of `transform_paragraph` (one sentence, a whole paragraph with its shared
+    /// context part, a long paragraph of windows) gives the rows `transform_into` gives with
+    /// `paragraph_contexts`.
+    #[test]
+    fn paragraph_parts_give_the_rows_of_transform_into() {
+        let n = Normaliser::new();
+        let (texts, ctx, y, p) = context_fixture();
+        let v = Vectoriser::fit(&p, &n, &texts, Some(&ctx), &y, 1).unwrap();
+        let long = "we keep logs and files ".repeat(30);
+        let paragraphs: Vec<Vec<&str>> = vec![
+            vec!["we keep logs"],
+            vec![
+                "we keep logs.",
+                "cookies are small files.",
+                "we keep files.",
+            ],
+            vec![
+                long.as_str(),
+                long.as_str(),
+                "cookies are files.",
+                long.as_str(),
+            ],
+        ];
+        let mut s = Scratch::default();
+        let mut row = Vec::new();
+        for sentences in &paragraphs {
+            let contexts = paragraph_contexts(sentences);
+            let mut got = Vec::new();
+            v.transform_paragraph(&n, sentences, &mut s, &mut row, |parts| {
+                let mut r = Vec::new();
+                parts.to_row(&mut r);
+                got.push(r);
+            });
+            assert_eq!(got.len(), sentences.len());
+            for (i, (t, g)) in sentences.iter().zip(&got).enumerate() {
+                let mut want = Vec::new();
+                v.transform_into(
+                    &n,
+                    t,
+                    Some(&contexts[i]),
+                    &mut Scratch::default(),
+                    &mut want,
+                );
+                assert_eq!(g.len(), want.len(), "{t}");
+                for (a, b) in g.iter().zip(&want) {
+                    assert_eq!(a.0, b.0, "{t}");
+                    assert!((a.1 - b.1).abs() < 1e-6, "{t}: {a:?} vs {b:?}");
+                }
+            }
+        }
+    }
+
     fn context_fixture() -> (
         [&'static str; 4],
         [&'static str; 4],

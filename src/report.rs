@@ -477,10 +477,14 @@ pub struct ReportWriter<'m> {
     sentences: Option<SentenceSink>,
     coverage: CoverageAccumulator,
     files: Vec<FileStatus>,
-    views: BTreeMap<(String, Option<String>, std::path::PathBuf, usize), TaggedDocument>,
+    views: ViewMap,
     tagged: usize,
     total_sentences: usize,
 }
+
+/// The documents shown in report.html, by (company, date, path, arrival): the first
+/// [`crate::html::MAX_POLICY_VIEWS`] in that order are kept.
+type ViewMap = BTreeMap<(String, Option<String>, std::path::PathBuf, usize), TaggedDocument>;
 
 struct SentenceSink {
     file: crate::io::AtomicFile,
@@ -597,20 +601,54 @@ impl<'m> ReportWriter<'m> {
     pub fn finish(self) -> Result<ReportSummary> {
         let model = self.model;
         let dir = &self.dir;
-        let p = dir.join("sentences.parquet");
-        match self.sentences {
-            Some(sink) => {
-                sink.writer.finish().map_err(|e| polars_err(&p, e))?;
-                drop(sink.writer);
-                sink.file.commit()?;
-            }
-            None => {
-                let mut sdf = sentences_frame(model, &[]).map_err(|e| polars_err(&p, e))?;
-                write_parquet(&p, &mut sdf)?;
-            }
-        }
-        let cov = self.coverage.finish(model);
-        let files = self.files;
+        let sentences = self.sentences;
+        // Closing sentences.parquet ends in an fsync of the whole file (tens of MiB on a big
+        // corpus): that waits on the disk, not the CPU, so it runs on a thread of its own while
+        // the rayon threads build the other files.
+        std::thread::scope(|scope| {
+            let parquet = scope.spawn(move || -> Result<()> {
+                let p = dir.join("sentences.parquet");
+                match sentences {
+                    Some(sink) => {
+                        sink.writer.finish().map_err(|e| polars_err(&p, e))?;
+                        drop(sink.writer);
+                        sink.file.commit()
+                    }
+                    None => {
+                        let mut sdf = sentences_frame(model, &[]).map_err(|e| polars_err(&p, e))?;
+                        write_parquet(&p, &mut sdf)
+                    }
+                }
+            });
+            let rest = Self::finish_tables(
+                model,
+                dir,
+                self.coverage,
+                self.files,
+                &self.views,
+                self.tagged,
+                self.total_sentences,
+            );
+            let parquet = parquet
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            parquet?;
+            rest
+        })
+    }
+
+    /// The coverage tables, charts, summary and report page (everything but
+    /// sentences.parquet).
+    fn finish_tables(
+        model: &Model,
+        dir: &Path,
+        coverage: CoverageAccumulator,
+        files: Vec<FileStatus>,
+        views: &ViewMap,
+        tagged: usize,
+        total_sentences: usize,
+    ) -> Result<ReportSummary> {
+        let cov = coverage.finish(model);
         let p = dir.join("coverage.svg");
         let coverage_svg =
             crate::charts::coverage_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
@@ -619,11 +657,11 @@ impl<'m> ReportWriter<'m> {
         let practices_svg =
             crate::charts::practices_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
         crate::io::write_atomic(&p, practices_svg.as_bytes())?;
-        let views: Vec<&TaggedDocument> = self.views.values().collect();
+        let views: Vec<&TaggedDocument> = views.values().collect();
         let page = crate::html::ReportPage {
             views: &views,
-            tagged: self.tagged,
-            sentences: self.total_sentences,
+            tagged,
+            sentences: total_sentences,
             coverage: &cov,
             files: &files,
             charts: crate::html::Charts {

@@ -8,11 +8,6 @@ mod output;
 use clap::Parser;
 use std::process::ExitCode;
 
-// mimalloc: the report allocates a few small strings and vectors per sentence on every
-// thread; glibc's malloc spent ≈ 10 % of its CPU time there (docs/performance.md, session 6).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {

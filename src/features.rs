@@ -430,13 +430,72 @@ impl TermIndex {
         ix
     }
 
-    /// The word ids of `tokens` into `ids` (`NONE` for words in no term).
-    fn ids(&self, tokens: &Tokens, ids: &mut Vec<u32>) {
-        ids.clear();
-        self.append_ids(tokens, ids);
+    /// Appends the word ids of `text`'s tokens to `ids`: the ids of
+    /// [`Normaliser::tokenize`] + [`TermIndex::append_ids`], without copying ASCII tokens
+    /// that are lower case already (most words): those are looked up in place.
+    fn append_text_ids(
+        &self,
+        normaliser: &Normaliser,
+        text: &str,
+        s: &mut Tokens,
+        ids: &mut Vec<u32>,
+    ) {
+        if text.is_ascii() {
+            self.append_ascii_ids(text, &mut s.text, ids);
+            return;
+        }
+        for piece in text.split(is_piece_separator) {
+            if piece.is_empty() {
+                continue;
+            }
+            if piece.is_ascii() {
+                self.append_ascii_ids(piece, &mut s.text, ids);
+            } else {
+                s.clear();
+                normaliser.append_unicode(piece, s);
+                self.append_ids(s, ids);
+            }
+        }
     }
 
-    /// Appends the word ids of `tokens` to `ids`.
+    /// [`ascii_tokens`] of `text` as word ids (`lower` is a reused buffer).
+    fn append_ascii_ids(&self, text: &str, lower: &mut String, ids: &mut Vec<u32>) {
+        let bytes = text.as_bytes();
+        let class = |b: u8| ASCII_CLASS[(b & 0x7f) as usize];
+        let mut i = 0;
+        while i < bytes.len() {
+            if class(bytes[i]) == 0 {
+                i += 1;
+                continue;
+            }
+            let begin = i;
+            let (mut alnum, mut upper) = (false, false);
+            while i < bytes.len() {
+                let b = bytes[i];
+                let k = class(b);
+                if k == 0 {
+                    break;
+                }
+                alnum |= k == 1;
+                upper |= b.is_ascii_uppercase();
+                i += 1;
+            }
+            if alnum {
+                let tok = &text[begin..i];
+                let key = if upper {
+                    lower.clear();
+                    lower.push_str(tok);
+                    lower.make_ascii_lowercase();
+                    lower.as_str()
+                } else {
+                    tok
+                };
+                ids.push(self.words.get(key).copied().unwrap_or(NONE));
+            }
+        }
+    }
+
+    /// Appends the word ids of `tokens` to `ids` (`NONE` for words in no term).
     fn append_ids(&self, tokens: &Tokens, ids: &mut Vec<u32>) {
         ids.extend(
             tokens
@@ -783,9 +842,9 @@ impl Vectoriser {
         out: &mut SparseRow,
     ) {
         out.clear();
-        normaliser.tokenize(text, &mut s.tokens);
         let ix = &self.index;
-        ix.ids(&s.tokens, &mut s.ids);
+        s.ids.clear();
+        ix.append_text_ids(normaliser, text, &mut s.tokens, &mut s.ids);
         s.features.clear();
         ix.own_features(&s.ids, self.params.max_ngram, &mut s.features);
         let cw = self.params.context_weight;
@@ -797,8 +856,8 @@ impl Vectoriser {
                 Some(c) => {
                     let cached = matches!(&s.context, Some((id, t)) if *id == self.id && t == c);
                     if !cached {
-                        normaliser.tokenize(c, &mut s.tokens);
-                        ix.ids(&s.tokens, &mut s.ids);
+                        s.ids.clear();
+                        ix.append_text_ids(normaliser, c, &mut s.tokens, &mut s.ids);
                         s.context_features.clear();
                         ix.context_features(&s.ids, &mut s.context_features);
                         let (id, text) = s.context.get_or_insert_with(Default::default);
@@ -897,9 +956,8 @@ impl Vectoriser {
         ids.clear();
         let mut bounds = Vec::with_capacity(sentences.len());
         for t in sentences {
-            normaliser.tokenize(t, &mut s.tokens);
             let start = ids.len();
-            ix.append_ids(&s.tokens, &mut ids);
+            ix.append_text_ids(normaliser, t, &mut s.tokens, &mut ids);
             bounds.push(start..ids.len());
         }
         if is_whole_context(sentences) {
@@ -938,8 +996,9 @@ impl Vectoriser {
                     let span = bounds[w.start].start..bounds[w.end - 1].end;
                     ix.context_features(&ids[span], &mut s.features);
                 } else {
-                    normaliser.tokenize(&window_context(sentences, i), &mut s.tokens);
-                    ix.ids(&s.tokens, &mut window_ids);
+                    window_ids.clear();
+                    let w = window_context(sentences, i);
+                    ix.append_text_ids(normaliser, &w, &mut s.tokens, &mut window_ids);
                     ix.context_features(&window_ids, &mut s.features);
                 }
                 row.clear();
@@ -1119,6 +1178,34 @@ mod tests {
     }
 
     /// Four sentences with paragraph contexts, one label (retention), context weight 0.5.
+    /// The fused tokenise-and-look-up path gives the ids of `tokenize` + `append_ids`.
+    #[test]
+    fn text_ids_match_tokens_then_ids() {
+        let n = Normaliser::new();
+        let terms: Vec<String> = ["we", "keep", "logs", "caf", "cafe", "e", "mail", "n", "12"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let ix = TermIndex::new(&terms);
+        let mut tokens = Tokens::default();
+        for text in [
+            "We KEEP logs, e-mail and Caf\u{e9} data.",
+            "we keep logs",
+            "The company\u{2019}s logs \u{2014} we keep them 12 months.",
+            "\u{fb01}le Na\u{ef}ve \u{1f600} x",
+            "",
+            "!!! ...",
+        ] {
+            let mut want = Vec::new();
+            n.tokenize(text, &mut tokens);
+            ix.append_ids(&tokens, &mut want);
+            let mut got = vec![7];
+            ix.append_text_ids(&n, text, &mut tokens, &mut got);
+            assert_eq!(got[0], 7, "appends");
+            assert_eq!(&got[1..], &want[..], "{text:?}");
+        }
+    }
+
     /// Every branch of `transform_paragraph` (one sentence, a whole paragraph with its shared
     /// context part, a long paragraph of windows) gives the rows `transform_into` gives with
     /// `paragraph_contexts`.

@@ -52,11 +52,13 @@ pub fn paragraph_features(probs: &[f32], n_labels: usize, out: &mut Vec<f32>) {
     let s = probs.len().checked_div(l).unwrap_or(0);
     out.clear();
     out.resize(s * nf, 0.0);
-    // Per label: sum, and the two largest values with the row of the largest.
-    let mut sum = vec![0f32; l];
-    let mut top = vec![(f32::NEG_INFINITY, usize::MAX); l];
-    let mut second = vec![f32::NEG_INFINITY; l];
-    for j in 0..s {
+    // Per label: sum, and the two largest values with the row of the largest (only read for
+    // paragraphs of several units; most are one unit, so nothing is allocated then).
+    let per_label = if s > 1 { l } else { 0 };
+    let mut sum = vec![0f32; per_label];
+    let mut top = vec![(f32::NEG_INFINITY, usize::MAX); per_label];
+    let mut second = vec![f32::NEG_INFINITY; per_label];
+    for j in 0..if s > 1 { s } else { 0 } {
         for c in 0..l {
             let v = probs[j * l + c];
             sum[c] += v;

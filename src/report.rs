@@ -276,12 +276,7 @@ pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<
                 .map(|(_, s)| s.text.as_str())
                 .collect::<Vec<_>>(),
         ),
-        Column::new(
-            "labels".into(),
-            rows.iter()
-                .map(|(_, s)| join_labels(model, &s.labels))
-                .collect::<Vec<_>>(),
-        ),
+        label_column(model, &rows),
     ];
     for (l, name) in model.labels.iter().enumerate() {
         cols.push(Column::new(
@@ -290,6 +285,25 @@ pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<
         ));
     }
     DataFrame::new_infer_height(cols)
+}
+
+/// The `labels` column: each row's labels joined, every distinct label set joined once
+/// (a corpus has few of them).
+fn label_column(
+    model: &Model,
+    rows: &[(&TaggedDocument, &crate::predict::TaggedSentence)],
+) -> Column {
+    let mut joined: rustc_hash::FxHashMap<&[usize], String> = Default::default();
+    for (_, s) in rows {
+        joined
+            .entry(s.labels.as_slice())
+            .or_insert_with(|| join_labels(model, &s.labels));
+    }
+    let values: Vec<&str> = rows
+        .iter()
+        .map(|(_, s)| joined[s.labels.as_slice()].as_str())
+        .collect();
+    Column::new("labels".into(), values)
 }
 
 /// Joins label indices into the `;`-separated names.

@@ -20,7 +20,7 @@
 
 use crate::charts::{self, label_colour, percent, policy_name, share_colour};
 use crate::diff::{self, PolicyDiff};
-use crate::features::Scratch;
+use crate::features::SparseRow;
 use crate::model::Model;
 use crate::predict::{TaggedDocument, TaggedSentence};
 use crate::report::{company_and_date, Coverage, FileStatus};
@@ -489,12 +489,11 @@ fn heat_cell(
 fn sentence_info(
     model: &Model,
     s: &TaggedSentence,
-    context: &str,
-    scratch: &mut Scratch,
+    row: &SparseRow,
 ) -> (String, serde_json::Value) {
     let mut title = Vec::new();
     let mut terms = serde_json::Map::new();
-    let explained = model.explain_labels(&s.text, Some(context), &s.labels, TOP_TERMS, scratch);
+    let explained = model.explain_row(row, &s.labels, TOP_TERMS);
     for (&l, e) in s.labels.iter().zip(explained) {
         let t: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
         title.push(format!(
@@ -520,14 +519,8 @@ fn sentence_info(
     (title.join("\n"), serde_json::Value::Object(terms))
 }
 
-fn sentence_html(
-    model: &Model,
-    doc_id: usize,
-    s: &TaggedSentence,
-    context: &str,
-    scratch: &mut Scratch,
-) -> String {
-    let (title, terms) = sentence_info(model, s, context, scratch);
+fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, row: &SparseRow) -> String {
+    let (title, terms) = sentence_info(model, s, row);
     let probs: Vec<String> = s.probs.iter().map(|p| format!("{p:.3}")).collect();
     let mut class = String::from("s");
     let mut labels = s.labels.clone();
@@ -625,8 +618,7 @@ fn policy_view(
     h.push_str("</p>\n<div class=\"text\">\n");
     let mut open: Option<&str> = None;
     let mut prev_end: Option<usize> = None;
-    let contexts = d.contexts();
-    let mut scratch = Scratch::default();
+    let rows = d.rows(model);
     for (si, s) in d.sentences.iter().enumerate() {
         let gap = prev_end.and_then(|e| d.text.get(e..s.span.start));
         let new_block = s.heading || open == Some("h4") || gap.is_none_or(|g| g.contains('\n'));
@@ -640,7 +632,7 @@ fn policy_view(
         } else {
             h.push(' ');
         }
-        h.push_str(&sentence_html(model, i, s, &contexts[si], &mut scratch));
+        h.push_str(&sentence_html(model, i, s, &rows[si]));
         prev_end = Some(s.span.end);
     }
     if let Some(tag) = open {

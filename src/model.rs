@@ -861,10 +861,39 @@ impl Model {
             return Vec::new();
         }
         let row = self.row(text, context, scratch);
+        self.explain_row(&row, labels, top)
+    }
+
+    /// The TF-IDF rows of sentences given as `(block, text)` in document order, each in the
+    /// context of its block, paragraph by paragraph ([`Vectoriser::transform_paragraph`]):
+    /// what [`Model::probabilities_of_blocks`] scored, for [`Model::explain_row`].
+    pub fn rows_of_blocks(&self, sents: &[(usize, &str)]) -> Vec<SparseRow> {
+        let normaliser = Normaliser::new();
+        let (mut s, mut row) = (Scratch::default(), SparseRow::new());
+        let mut out = Vec::with_capacity(sents.len());
+        for r in crate::features::paragraph_runs(sents) {
+            let texts: Vec<&str> = sents[r].iter().map(|x| x.1).collect();
+            self.vectoriser
+                .transform_paragraph(&normaliser, &texts, &mut s, &mut row, |parts| {
+                    let mut whole = SparseRow::new();
+                    parts.to_row(&mut whole);
+                    out.push(whole);
+                });
+        }
+        out
+    }
+
+    /// [`Model::explain_labels`] of a row from [`Model::rows_of_blocks`].
+    pub fn explain_row(
+        &self,
+        row: &SparseRow,
+        labels: &[usize],
+        top: usize,
+    ) -> Vec<Vec<(String, f32)>> {
         labels
             .iter()
             .map(|&l| {
-                let mut c = self.row_contributions(&row, l, true);
+                let mut c = self.row_contributions(row, l, true);
                 c.truncate(top);
                 c.into_iter()
                     .map(|(f, v)| {

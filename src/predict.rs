@@ -127,6 +127,17 @@ pub fn block_contexts(sents: &[(usize, &str)]) -> Vec<std::sync::Arc<str>> {
 }
 
 impl TaggedDocument {
+    /// The TF-IDF row of every sentence as the model scored it (for explanations).
+    pub fn rows(&self, model: &Model) -> Vec<crate::features::SparseRow> {
+        model.rows_of_blocks(
+            &self
+                .sentences
+                .iter()
+                .map(|s| (s.block, s.text.as_str()))
+                .collect::<Vec<_>>(),
+        )
+    }
+
     /// The context (paragraph) of every sentence, as the model saw it.
     pub fn contexts(&self) -> Vec<std::sync::Arc<str>> {
         block_contexts(

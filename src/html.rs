@@ -845,7 +845,8 @@ mod tests {
             probs: vec![0.7; nl],
             labels: vec![0],
         };
-        let (title, _) = sentence_info(&model, &s, "zzqx", &mut Scratch::default());
+        let row = model.rows_of_blocks(&[(0, "zzqx")]).pop().unwrap();
+        let (title, _) = sentence_info(&model, &s, &row);
         assert_eq!(
             title,
             format!("{} 0.70 · {FROM_PARAGRAPH}", model.labels[0])

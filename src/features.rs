@@ -586,6 +586,59 @@ pub struct Scratch {
     context_serial: u64,
 }
 
+/// Rows as an own part and a shared context part each: row `i` is
+/// `scale[i] × (own[i] ∪ contexts[group[i]])` (no context part when `group[i]` is `u32::MAX`).
+/// The sentences of one paragraph share its context part, which holds most of their
+/// features, so a solver can compute its dot products and gradient once per paragraph.
+#[derive(Debug, Clone, Default)]
+pub struct SharedContextRows {
+    /// Each row's own features, before scaling.
+    pub own: Vec<SparseRow>,
+    /// Each row's context part (an index into `contexts`, or `u32::MAX` for none).
+    pub group: Vec<u32>,
+    /// Each row's L2 normalisation factor.
+    pub scale: Vec<f32>,
+    /// The context parts, before scaling.
+    pub contexts: Vec<SparseRow>,
+}
+
+impl SharedContextRows {
+    /// Rows that are all their own (already normalised): no shared parts.
+    pub fn from_rows(rows: &[SparseRow]) -> Self {
+        SharedContextRows {
+            own: rows.to_vec(),
+            group: vec![NONE; rows.len()],
+            scale: vec![1.0; rows.len()],
+            contexts: Vec::new(),
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.own.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.own.is_empty()
+    }
+
+    /// Row `i` as [`RowParts`].
+    pub fn parts(&self, i: usize) -> RowParts<'_> {
+        let g = self.group[i];
+        RowParts {
+            own: &self.own[i],
+            context: if g == NONE {
+                &[]
+            } else {
+                &self.contexts[g as usize]
+            },
+            context_serial: if g == NONE { 0 } else { u64::from(g) + 1 },
+            scale: self.scale[i],
+        }
+    }
+}
+
 /// One sentence's TF-IDF row as [`Vectoriser::transform_paragraph`] gives it: the row is
 /// `scale × (own ∪ context)` (the two hold disjoint features, each sorted). The context part
 /// is shared by every sentence of a paragraph that is its sentences' context whole, so a caller
@@ -1015,6 +1068,90 @@ impl Vectoriser {
     pub fn transform(&self, normaliser: &Normaliser, text: &str) -> SparseRow {
         let mut out = Vec::new();
         self.transform_into(normaliser, text, None, &mut Scratch::default(), &mut out);
+        out
+    }
+
+    /// The rows of `texts` in their `contexts` (as [`Vectoriser::transform_many`] gives them,
+    /// up to float rounding of the norm), and the same rows split into each row's own part and
+    /// a context part shared by consecutive rows of the same context (a paragraph's
+    /// sentences), for the sparse solver ([`SharedContextRows`]).
+    pub fn transform_shared(
+        &self,
+        normaliser: &Normaliser,
+        texts: &[&str],
+        contexts: &[&str],
+    ) -> (Vec<SparseRow>, SharedContextRows) {
+        const CHUNK: usize = 2048;
+        let parts: Vec<SharedContextRows> = (0..texts.len().div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let r = c * CHUNK..((c + 1) * CHUNK).min(texts.len());
+                self.shared_chunk(normaliser, &texts[r.clone()], &contexts[r])
+            })
+            .collect();
+        let mut all = SharedContextRows::default();
+        for mut part in parts {
+            let base = all.contexts.len() as u32;
+            all.group.extend(
+                part.group
+                    .iter()
+                    .map(|&g| if g == NONE { NONE } else { g + base }),
+            );
+            all.own.append(&mut part.own);
+            all.scale.append(&mut part.scale);
+            all.contexts.append(&mut part.contexts);
+        }
+        let rows = (0..all.own.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut row = SparseRow::new();
+                all.parts(i).to_row(&mut row);
+                row
+            })
+            .collect();
+        (rows, all)
+    }
+
+    fn shared_chunk(
+        &self,
+        normaliser: &Normaliser,
+        texts: &[&str],
+        contexts: &[&str],
+    ) -> SharedContextRows {
+        let ix = &self.index;
+        let cw = self.params.context_weight;
+        let mut s = Scratch::default();
+        let mut out = SharedContextRows::default();
+        let mut context_sq = 0f32;
+        for (i, (&text, &context)) in texts.iter().zip(contexts).enumerate() {
+            s.ids.clear();
+            ix.append_text_ids(normaliser, text, &mut s.tokens, &mut s.ids);
+            s.features.clear();
+            ix.own_features(&s.ids, self.params.max_ngram, &mut s.features);
+            let mut own = SparseRow::new();
+            self.weigh_unscaled(&mut s.features, &mut own);
+            let mut sq: f32 = own.iter().map(|&(_, v)| v * v).sum();
+            if cw > 0.0 {
+                if i == 0 || contexts[i - 1] != context {
+                    if context != text {
+                        s.ids.clear();
+                        ix.append_text_ids(normaliser, context, &mut s.tokens, &mut s.ids);
+                    }
+                    s.context_features.clear();
+                    ix.context_features(&s.ids, &mut s.context_features);
+                    let mut c = SparseRow::new();
+                    self.weigh_unscaled(&mut s.context_features, &mut c);
+                    context_sq = c.iter().map(|&(_, v)| v * v).sum();
+                    out.contexts.push(c);
+                }
+                sq += context_sq;
+                out.group.push(out.contexts.len() as u32 - 1);
+            } else {
+                out.group.push(NONE);
+            }
+            out.scale.push(if sq > 0.0 { 1.0 / sq.sqrt() } else { 1.0 });
+            out.own.push(own);
+        }
         out
     }
 

@@ -278,7 +278,7 @@ fn fit_core(
         y,
         n_labels,
     )?;
-    let rows = vectoriser.transform_many(normaliser, texts, Some(contexts));
+    let (rows, shared) = vectoriser.transform_shared(normaliser, texts, contexts);
     let k = vectoriser.len();
     let starts = mean_start(&vectoriser, prior, n_labels);
     let fitted: Vec<Result<(Vec<f32>, f32, bool)>> = (0..n_labels)
@@ -286,7 +286,8 @@ fn fit_core(
         .map(|l| {
             let target = label_column(y, n_labels, l);
             let start = starts.as_ref().map(|s| &s[l][..]);
-            fit_label(&rows, &target, &format!("label {l}"), k, p, (fitter, start))
+            let data = (&rows[..], &shared);
+            fit_label(data, &target, &format!("label {l}"), k, p, (fitter, start))
         })
         .collect();
     let mut weights = vec![0f32; k * n_labels];
@@ -353,7 +354,16 @@ pub(crate) fn neighbour_fitter(p: &TrainParams, n_labels: usize) -> impl neighbo
     move |rows, target, start| {
         let k = neighbours::n_features(n_labels);
         let what = "the neighbour stage";
-        fit_label(rows, target, what, k, &sp, (Fitter::Linfa, Some(start))).map(|(w, b, _)| (w, b))
+        let shared = crate::features::SharedContextRows::from_rows(rows);
+        fit_label(
+            (rows, &shared),
+            target,
+            what,
+            k,
+            &sp,
+            (Fitter::Linfa, Some(start)),
+        )
+        .map(|(w, b, _)| (w, b))
     }
 }
 
@@ -366,7 +376,7 @@ fn label_column(y: &[bool], n_labels: usize, l: usize) -> Vec<bool> {
 /// features, the sparse solver started at `start` (else zeros); returns weights and
 /// intercept oriented as P(true), and whether the sparse solution was kept.
 fn fit_label(
-    rows: &[SparseRow],
+    (rows, shared): (&[SparseRow], &crate::features::SharedContextRows),
     target: &[bool],
     what: &str,
     k: usize,
@@ -407,7 +417,7 @@ fn fit_label(
             max_iterations: p.max_iterations,
             start,
         };
-        let w = crate::sparse_lr::fit(rows, target, &weight, k, &solve)
+        let w = crate::sparse_lr::fit(shared, target, &weight, k, &solve)
             .map_err(|e| Error::Train(format!("sparse warm start failed for {what}: {e}")))?;
         Some(w)
     } else {

@@ -10,18 +10,25 @@
 //! Repeated (oversampled) rows are represented by a row weight, which gives exactly the
 //! objective linfa sees on the duplicated rows.
 
-use crate::features::SparseRow;
+use crate::features::{SharedContextRows, SparseRow};
 use argmin::core::{CostFunction, Executor, Gradient, State};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use ndarray::Array1;
 
-/// The weighted, L2-regularised logistic loss over sparse rows, held in CSR form (one flat
-/// array of `(feature, value)` and row offsets) for a cache-friendly pass.
+/// The weighted, L2-regularised logistic loss over sparse rows held as an own part per row
+/// and context parts shared by several rows ([`SharedContextRows`]), each in CSR form (one
+/// flat array of `(feature, value)` and offsets) for a cache-friendly pass.
 struct Problem<'a> {
-    /// Row `i` is `entries[offsets[i]..offsets[i + 1]]`.
+    /// Row `i`'s own part is `entries[offsets[i]..offsets[i + 1]]`, scaled by `scale[i]`.
     offsets: Vec<usize>,
     entries: Vec<(u32, f32)>,
+    scale: &'a [f32],
+    /// Row `i`'s context part (`u32::MAX`: none).
+    group: &'a [u32],
+    /// Context part `g` is `ctx_entries[ctx_offsets[g]..ctx_offsets[g + 1]]`.
+    ctx_offsets: Vec<usize>,
+    ctx_entries: Vec<(u32, f32)>,
     /// +1 or −1 per row.
     y: &'a [f32],
     /// Row multiplicity (oversampling).
@@ -40,29 +47,97 @@ struct Evaluation {
     gradient: Array1<f32>,
 }
 
+fn csr(rows: &[SparseRow]) -> (Vec<usize>, Vec<(u32, f32)>) {
+    let mut offsets = Vec::with_capacity(rows.len() + 1);
+    let mut entries = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+    offsets.push(0);
+    for r in rows {
+        entries.extend_from_slice(r);
+        offsets.push(entries.len());
+    }
+    (offsets, entries)
+}
+
 impl Problem<'_> {
     fn new<'a>(
-        rows: &[SparseRow],
+        rows: &'a SharedContextRows,
         y: &'a [f32],
         weight: &'a [f32],
         alpha: f32,
         k: usize,
     ) -> Problem<'a> {
-        let mut offsets = Vec::with_capacity(rows.len() + 1);
-        let mut entries = Vec::with_capacity(rows.iter().map(Vec::len).sum());
-        offsets.push(0);
-        for r in rows {
-            entries.extend_from_slice(r);
-            offsets.push(entries.len());
-        }
+        let (offsets, entries) = csr(&rows.own);
+        let (ctx_offsets, ctx_entries) = csr(&rows.contexts);
         Problem {
             offsets,
             entries,
+            scale: &rows.scale,
+            group: &rows.group,
+            ctx_offsets,
+            ctx_entries,
             y,
             weight,
             alpha,
             k,
             last: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The cost and gradient at `p`, in one pass over the rows (each row's margin gathered
+    /// and its own gradient terms scattered while the row is in cache) and one over the
+    /// context parts before (their dot products) and after (their gradient terms, summed
+    /// over the rows that share them).
+    fn evaluate(&self, p: &Array1<f32>) -> Evaluation {
+        let w = p.as_slice().expect("contiguous parameters");
+        let b = w[self.k];
+        let dot = |row: &[(u32, f32)]| row.iter().map(|&(f, v)| v * w[f as usize]).sum::<f32>();
+        let ctx_dot: Vec<f32> = self
+            .ctx_offsets
+            .windows(2)
+            .map(|o| dot(&self.ctx_entries[o[0]..o[1]]))
+            .collect();
+        let mut ctx_coef = vec![0f32; ctx_dot.len()];
+        let mut g = vec![0f32; self.k + 1];
+        let mut loss = 0f64;
+        let mut bias = 0f32;
+        for (i, bounds) in self.offsets.windows(2).enumerate() {
+            let row = &self.entries[bounds[0]..bounds[1]];
+            let grp = self.group[i];
+            let shared = if grp == u32::MAX {
+                0.0
+            } else {
+                ctx_dot[grp as usize]
+            };
+            let scale = self.scale[i];
+            let z = scale * (dot(row) + shared) + b;
+            let (y, m) = (self.y[i], self.weight[i]);
+            let (l, s) = loss_and_slope(y * z);
+            loss += (m * l) as f64;
+            // d/dz log(1 + exp(−y z)) = −y σ(−y z)
+            let c = -y * m * s;
+            let cs = c * scale;
+            for &(f, v) in row {
+                g[f as usize] += cs * v;
+            }
+            if grp != u32::MAX {
+                ctx_coef[grp as usize] += cs;
+            }
+            bias += c;
+        }
+        for (o, &a) in self.ctx_offsets.windows(2).zip(&ctx_coef) {
+            for &(f, v) in &self.ctx_entries[o[0]..o[1]] {
+                g[f as usize] += a * v;
+            }
+        }
+        g[self.k] += bias;
+        for (gf, &pf) in g.iter_mut().zip(&w[..self.k]) {
+            *gf += self.alpha * pf;
+        }
+        let ww = p.slice(ndarray::s![..self.k]);
+        Evaluation {
+            at: p.clone(),
+            cost: loss as f32 + 0.5 * self.alpha * ww.dot(&ww),
+            gradient: Array1::from(g),
         }
     }
 
@@ -77,39 +152,6 @@ impl Problem<'_> {
         let r = read(&e);
         *self.last.borrow_mut() = Some(e);
         r
-    }
-
-    /// The cost and gradient at `p`, in one pass over the rows: each row's margin
-    /// `x_i · w + b` is gathered and its gradient term scattered while the row is in cache.
-    fn evaluate(&self, p: &Array1<f32>) -> Evaluation {
-        let w = p.as_slice().expect("contiguous parameters");
-        let b = w[self.k];
-        let mut g = vec![0f32; self.k + 1];
-        let mut loss = 0f64;
-        let mut bias = 0f32;
-        for (i, bounds) in self.offsets.windows(2).enumerate() {
-            let row = &self.entries[bounds[0]..bounds[1]];
-            let z = row.iter().map(|&(f, v)| v * w[f as usize]).sum::<f32>() + b;
-            let (y, m) = (self.y[i], self.weight[i]);
-            let (l, s) = loss_and_slope(y * z);
-            loss += (m * l) as f64;
-            // d/dz log(1 + exp(−y z)) = −y σ(−y z)
-            let c = -y * m * s;
-            for &(f, v) in row {
-                g[f as usize] += c * v;
-            }
-            bias += c;
-        }
-        g[self.k] += bias;
-        for (gf, &pf) in g.iter_mut().zip(&w[..self.k]) {
-            *gf += self.alpha * pf;
-        }
-        let ww = p.slice(ndarray::s![..self.k]);
-        Evaluation {
-            at: p.clone(),
-            cost: loss as f32 + 0.5 * self.alpha * ww.dot(&ww),
-            gradient: Array1::from(g),
-        }
     }
 }
 
@@ -161,7 +203,7 @@ pub struct Solve<'a> {
 /// Fits `[w, b]` over `k` features for rows labelled `target` (true = +1), each row counted
 /// `weight[i]` times.
 pub fn fit(
-    rows: &[SparseRow],
+    rows: &SharedContextRows,
     target: &[bool],
     weight: &[f32],
     k: usize,
@@ -211,6 +253,40 @@ mod tests {
         }
     }
 
+    /// A context part shared by several rows gives the cost and gradient of the same rows
+    /// written out whole.
+    #[test]
+    fn shared_context_parts_give_the_objective_of_whole_rows() {
+        let shared = SharedContextRows {
+            own: vec![
+                vec![(0, 1.0), (2, 0.5)],
+                vec![(1, 2.0)],
+                vec![(0, 0.3)],
+                vec![],
+            ],
+            group: vec![0, 0, u32::MAX, 1],
+            scale: vec![0.4, 0.3, 1.0, 0.7],
+            contexts: vec![vec![(3, 1.0), (4, 0.5)], vec![(2, 0.2), (4, 1.5)]],
+        };
+        let whole: Vec<SparseRow> = (0..shared.len())
+            .map(|i| {
+                let mut r = Vec::new();
+                shared.parts(i).to_row(&mut r);
+                r
+            })
+            .collect();
+        let whole = SharedContextRows::from_rows(&whole);
+        let y = [1.0, -1.0, 1.0, -1.0];
+        let w = [1.0, 2.0, 1.0, 3.0];
+        let p = Array1::from(vec![0.3f32, -0.2, 0.5, 0.1, -0.4, 0.05]);
+        let a = Problem::new(&shared, &y, &w, 0.5, 5).evaluate(&p);
+        let b = Problem::new(&whole, &y, &w, 0.5, 5).evaluate(&p);
+        assert!((a.cost - b.cost).abs() < 1e-5, "{} vs {}", a.cost, b.cost);
+        for (x, z) in a.gradient.iter().zip(&b.gradient) {
+            assert!((x - z).abs() < 1e-5, "{:?} vs {:?}", a.gradient, b.gradient);
+        }
+    }
+
     #[test]
     fn separable_data_gets_the_right_sign_and_small_gradient() {
         let rows: Vec<SparseRow> = vec![
@@ -227,10 +303,11 @@ mod tests {
             max_iterations: 200,
             start: None,
         };
-        let p = fit(&rows, &t, &w, 2, &solve).unwrap();
+        let p = fit(&SharedContextRows::from_rows(&rows), &t, &w, 2, &solve).unwrap();
         assert!(p[0] > 0.0 && p[1] < 0.0);
         let y: Vec<f32> = t.iter().map(|&b| if b { 1.0 } else { -1.0 }).collect();
-        let prob = Problem::new(&rows, &y, &w, 1.0, 2);
+        let shared = SharedContextRows::from_rows(&rows);
+        let prob = Problem::new(&shared, &y, &w, 1.0, 2);
         let g = prob.gradient(&p).unwrap();
         assert!(g.iter().all(|x| x.abs() < 1e-3), "{g:?}");
     }

@@ -105,20 +105,13 @@ impl Normaliser {
     /// those words pay for the `tokenizers` path.
     pub fn tokenize(&self, text: &str, out: &mut Tokens) {
         out.clear();
-        if text.is_ascii() {
-            ascii_tokens(text, out);
-            return;
-        }
-        for piece in text.split(is_piece_separator) {
-            if piece.is_empty() {
-                continue;
-            }
-            if piece.is_ascii() {
+        for_each_piece(text, |piece, ascii| {
+            if ascii {
                 ascii_tokens(piece, out);
             } else {
                 self.append_unicode(piece, out);
             }
-        }
+        });
     }
 
     /// The reference path through `tokenizers` on the whole text (what
@@ -141,6 +134,21 @@ impl Normaliser {
             if s.chars().any(char::is_alphanumeric) {
                 out.push(s);
             }
+        }
+    }
+}
+
+/// Calls `f` with the pieces [`Normaliser::tokenize`] tokenises independently, in order, and
+/// whether each is ASCII: the whole text when it is ASCII, else the non-empty runs between
+/// [`is_piece_separator`] characters.
+fn for_each_piece(text: &str, mut f: impl FnMut(&str, bool)) {
+    if text.is_ascii() {
+        f(text, true);
+        return;
+    }
+    for piece in text.split(is_piece_separator) {
+        if !piece.is_empty() {
+            f(piece, piece.is_ascii());
         }
     }
 }
@@ -179,7 +187,9 @@ const ASCII_CLASS: [u8; 128] = {
     t
 };
 
-fn ascii_tokens(text: &str, out: &mut Tokens) {
+/// Calls `f` with every token of ASCII `text` (a run of token bytes holding an alphanumeric)
+/// and whether it has upper-case letters.
+fn for_each_ascii_token(text: &str, mut f: impl FnMut(&str, bool)) {
     let bytes = text.as_bytes();
     let class = |b: u8| ASCII_CLASS[(b & 0x7f) as usize];
     let mut i = 0;
@@ -189,22 +199,30 @@ fn ascii_tokens(text: &str, out: &mut Tokens) {
             continue;
         }
         let begin = i;
-        let mut alnum = false;
+        let (mut alnum, mut upper) = (false, false);
         while i < bytes.len() {
-            let k = class(bytes[i]);
+            let b = bytes[i];
+            let k = class(b);
             if k == 0 {
                 break;
             }
             alnum |= k == 1;
+            upper |= b.is_ascii_uppercase();
             i += 1;
         }
         if alnum {
-            let start = out.text.len();
-            out.text.push_str(&text[begin..i]);
-            out.text[start..].make_ascii_lowercase();
-            out.bounds.push((start as u32, out.text.len() as u32));
+            f(&text[begin..i], upper);
         }
     }
+}
+
+fn ascii_tokens(text: &str, out: &mut Tokens) {
+    for_each_ascii_token(text, |tok, _| {
+        let start = out.text.len();
+        out.text.push_str(tok);
+        out.text[start..].make_ascii_lowercase();
+        out.bounds.push((start as u32, out.text.len() as u32));
+    });
 }
 
 /// Calls `f` with every n-gram (1..=max_n) of `tokens`, using `scratch` to join multi-word
@@ -384,6 +402,20 @@ struct TermIndex {
 
 const NONE: u32 = u32::MAX;
 
+/// `Σ v²` of a row's values.
+fn squared_norm(row: &[(u32, f32)]) -> f32 {
+    row.iter().map(|&(_, v)| v * v).sum()
+}
+
+/// The factor that L2-normalises a row of squared norm `sq` (1 for an empty row).
+fn unit_scale(sq: f32) -> f32 {
+    if sq > 0.0 {
+        1.0 / sq.sqrt()
+    } else {
+        1.0
+    }
+}
+
 /// The [`TermIndex::bigrams`] key of two word ids.
 fn bigram_key(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
@@ -440,59 +472,30 @@ impl TermIndex {
         s: &mut Tokens,
         ids: &mut Vec<u32>,
     ) {
-        if text.is_ascii() {
-            self.append_ascii_ids(text, &mut s.text, ids);
-            return;
-        }
-        for piece in text.split(is_piece_separator) {
-            if piece.is_empty() {
-                continue;
-            }
-            if piece.is_ascii() {
+        for_each_piece(text, |piece, ascii| {
+            if ascii {
                 self.append_ascii_ids(piece, &mut s.text, ids);
             } else {
                 s.clear();
                 normaliser.append_unicode(piece, s);
                 self.append_ids(s, ids);
             }
-        }
+        });
     }
 
     /// [`ascii_tokens`] of `text` as word ids (`lower` is a reused buffer).
     fn append_ascii_ids(&self, text: &str, lower: &mut String, ids: &mut Vec<u32>) {
-        let bytes = text.as_bytes();
-        let class = |b: u8| ASCII_CLASS[(b & 0x7f) as usize];
-        let mut i = 0;
-        while i < bytes.len() {
-            if class(bytes[i]) == 0 {
-                i += 1;
-                continue;
-            }
-            let begin = i;
-            let (mut alnum, mut upper) = (false, false);
-            while i < bytes.len() {
-                let b = bytes[i];
-                let k = class(b);
-                if k == 0 {
-                    break;
-                }
-                alnum |= k == 1;
-                upper |= b.is_ascii_uppercase();
-                i += 1;
-            }
-            if alnum {
-                let tok = &text[begin..i];
-                let key = if upper {
-                    lower.clear();
-                    lower.push_str(tok);
-                    lower.make_ascii_lowercase();
-                    lower.as_str()
-                } else {
-                    tok
-                };
-                ids.push(self.words.get(key).copied().unwrap_or(NONE));
-            }
-        }
+        for_each_ascii_token(text, |tok, upper| {
+            let key = if upper {
+                lower.clear();
+                lower.push_str(tok);
+                lower.make_ascii_lowercase();
+                lower.as_str()
+            } else {
+                tok
+            };
+            ids.push(self.words.get(key).copied().unwrap_or(NONE));
+        });
     }
 
     /// Appends the word ids of `tokens` to `ids` (`NONE` for words in no term).
@@ -929,7 +932,7 @@ impl Vectoriser {
     /// context weight, L2-normalised.
     fn weigh(&self, features: &mut [u32], out: &mut SparseRow) {
         self.weigh_unscaled(features, out);
-        let norm = out.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
+        let norm = squared_norm(out).sqrt();
         if norm > 0.0 {
             for (_, v) in out.iter_mut() {
                 *v /= norm;
@@ -1019,19 +1022,19 @@ impl Vectoriser {
             let mut context = std::mem::take(&mut s.context_row);
             context.clear();
             self.weigh_unscaled(&mut s.context_features, &mut context);
-            let context_sq: f32 = context.iter().map(|&(_, v)| v * v).sum();
+            let context_sq = squared_norm(&context);
             s.context_serial += 1;
             for b in bounds {
                 s.features.clear();
                 ix.own_features(&ids[b], self.params.max_ngram, &mut s.features);
                 row.clear();
                 self.weigh_unscaled(&mut s.features, row);
-                let sq = row.iter().map(|&(_, v)| v * v).sum::<f32>() + context_sq;
+                let sq = squared_norm(row) + context_sq;
                 each(RowParts {
                     own: row,
                     context: &context,
                     context_serial: s.context_serial,
-                    scale: if sq > 0.0 { 1.0 / sq.sqrt() } else { 1.0 },
+                    scale: unit_scale(sq),
                 });
             }
             s.context_row = context;
@@ -1130,7 +1133,7 @@ impl Vectoriser {
             ix.own_features(&s.ids, self.params.max_ngram, &mut s.features);
             let mut own = SparseRow::new();
             self.weigh_unscaled(&mut s.features, &mut own);
-            let mut sq: f32 = own.iter().map(|&(_, v)| v * v).sum();
+            let mut sq = squared_norm(&own);
             if cw > 0.0 {
                 if i == 0 || contexts[i - 1] != context {
                     if context != text {
@@ -1141,7 +1144,7 @@ impl Vectoriser {
                     ix.context_features(&s.ids, &mut s.context_features);
                     let mut c = SparseRow::new();
                     self.weigh_unscaled(&mut s.context_features, &mut c);
-                    context_sq = c.iter().map(|&(_, v)| v * v).sum();
+                    context_sq = squared_norm(&c);
                     out.contexts.push(c);
                 }
                 sq += context_sq;
@@ -1149,7 +1152,7 @@ impl Vectoriser {
             } else {
                 out.group.push(NONE);
             }
-            out.scale.push(if sq > 0.0 { 1.0 / sq.sqrt() } else { 1.0 });
+            out.scale.push(unit_scale(sq));
             out.own.push(own);
         }
         out

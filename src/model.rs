@@ -495,14 +495,8 @@ fn add_dots(core_w: &[f32], row: &[(u32, f32)], out: &mut [f32]) {
 }
 
 fn score_rows(core_w: &[f32], intercepts: &[f32], row: &SparseRow, out: &mut [f32]) {
-    let l = intercepts.len();
     out.copy_from_slice(intercepts);
-    for &(f, v) in row {
-        let w = &core_w[f as usize * l..f as usize * l + l];
-        for (o, wi) in out.iter_mut().zip(w) {
-            *o += v * wi;
-        }
-    }
+    add_dots(core_w, row, out);
     for o in out.iter_mut() {
         *o = sigmoid(*o);
     }

@@ -15,9 +15,19 @@ pub fn write_atomic_with(
     path: &Path,
     f: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
 ) -> Result<()> {
+    write_uncommitted(path, f)?.commit()
+}
+
+/// Writes the temporary file of `path` with `f` and returns it uncommitted: the caller
+/// commits it (fsync and rename, the slow part) when and where it likes, e.g. on an I/O
+/// thread while the CPU goes on with other work.
+pub fn write_uncommitted(
+    path: &Path,
+    f: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<AtomicFile> {
     let mut file = AtomicFile::create(path)?;
     f(file.file_mut()).map_err(|e| Error::io(path, e))?;
-    file.commit()
+    Ok(file)
 }
 
 /// A file written in pieces that appears at its path only when [`AtomicFile::commit`] is

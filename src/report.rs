@@ -15,7 +15,7 @@
 //! dated versions of one policy gives its coverage over time.
 
 use crate::error::{Error, Result};
-use crate::io::write_atomic_with;
+use crate::io::{write_uncommitted, AtomicFile};
 use crate::model::Model;
 use crate::predict::{Outcome, TaggedDocument};
 use polars::prelude::*;
@@ -379,8 +379,8 @@ pub fn files_frame(files: &[FileStatus]) -> PolarsResult<DataFrame> {
     ])
 }
 
-fn write_csv(path: &Path, df: &mut DataFrame) -> Result<()> {
-    write_atomic_with(path, |f| {
+fn write_csv(path: &Path, df: &mut DataFrame) -> Result<AtomicFile> {
+    write_uncommitted(path, |f| {
         CsvWriter::new(f)
             .include_header(true)
             .finish(df)
@@ -389,8 +389,8 @@ fn write_csv(path: &Path, df: &mut DataFrame) -> Result<()> {
     .map_err(|e| polars_err(path, e))
 }
 
-fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<()> {
-    write_atomic_with(path, |f| {
+fn write_parquet(path: &Path, df: &mut DataFrame) -> Result<AtomicFile> {
+    write_uncommitted(path, |f| {
         parquet_writer(std::io::BufWriter::with_capacity(PARQUET_BUFFER, f))
             .finish(df)
             .map(|_| ())
@@ -622,23 +622,37 @@ impl<'m> ReportWriter<'m> {
         let model = self.model;
         let dir = &self.dir;
         let sentences = self.sentences;
-        // Closing sentences.parquet ends in an fsync of the whole file (tens of MiB on a big
-        // corpus): that waits on the disk, not the CPU, so it runs on a thread of its own while
-        // the rayon threads build the other files.
+        // Committing a file ends in an fsync that waits on the disk, not the CPU (tens of MiB
+        // for sentences.parquet on a big corpus, and a small file's fsync waits behind it in
+        // the journal): one I/O thread closes sentences.parquet and then commits every other
+        // file as the rayon threads finish building it, so the CPU never waits on the disk.
         std::thread::scope(|scope| {
-            let parquet = scope.spawn(move || -> Result<()> {
+            let (commits, pending) = std::sync::mpsc::channel::<AtomicFile>();
+            let io = scope.spawn(move || -> Result<()> {
                 let p = dir.join("sentences.parquet");
-                match sentences {
-                    Some(sink) => {
-                        sink.writer.finish().map_err(|e| polars_err(&p, e))?;
-                        drop(sink.writer);
-                        sink.file.commit()
-                    }
-                    None => {
-                        let mut sdf = sentences_frame(model, &[]).map_err(|e| polars_err(&p, e))?;
-                        write_parquet(&p, &mut sdf)
+                let mut result = match sentences {
+                    Some(sink) => sink
+                        .writer
+                        .finish()
+                        .map_err(|e| polars_err(&p, e))
+                        .and_then(|_| {
+                            drop(sink.writer);
+                            sink.file.commit()
+                        }),
+                    None => sentences_frame(model, &[])
+                        .map_err(|e| polars_err(&p, e))
+                        .and_then(|mut sdf| write_parquet(&p, &mut sdf))
+                        .and_then(AtomicFile::commit),
+                };
+                // Every file sent is committed, even after an error, as when each file was
+                // committed where it was written; the first error is the one returned.
+                for file in pending {
+                    let committed = file.commit();
+                    if result.is_ok() {
+                        result = committed;
                     }
                 }
+                result
             });
             let rest = Self::finish_tables(
                 model,
@@ -648,17 +662,25 @@ impl<'m> ReportWriter<'m> {
                 &self.views,
                 self.tagged,
                 self.total_sentences,
+                &|file| {
+                    // The I/O thread is gone only if it panicked (joined below): commit here.
+                    commits
+                        .send(file)
+                        .or_else(|std::sync::mpsc::SendError(file)| file.commit())
+                },
             );
-            let parquet = parquet
+            drop(commits);
+            let io = io
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            parquet?;
+            io?;
             rest
         })
     }
 
     /// The coverage tables, charts, summary and report page (everything but
-    /// sentences.parquet).
+    /// sentences.parquet), each handed to `commit` once written.
+    #[allow(clippy::too_many_arguments)]
     fn finish_tables(
         model: &Model,
         dir: &Path,
@@ -667,16 +689,20 @@ impl<'m> ReportWriter<'m> {
         views: &ViewMap,
         tagged: usize,
         total_sentences: usize,
+        commit: &(dyn Fn(AtomicFile) -> Result<()> + Sync),
     ) -> Result<ReportSummary> {
+        let write = |p: &Path, bytes: &[u8]| {
+            commit(write_uncommitted(p, |f| std::io::Write::write_all(f, bytes))?)
+        };
         let cov = coverage.finish(model);
         let p = dir.join("coverage.svg");
         let coverage_svg =
             crate::charts::coverage_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
-        crate::io::write_atomic(&p, coverage_svg.as_bytes())?;
+        write(&p, coverage_svg.as_bytes())?;
         let p = dir.join("practices.svg");
         let practices_svg =
             crate::charts::practices_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
-        crate::io::write_atomic(&p, practices_svg.as_bytes())?;
+        write(&p, practices_svg.as_bytes())?;
         let views: Vec<&TaggedDocument> = views.values().collect();
         let page = crate::html::ReportPage {
             views: &views,
@@ -689,23 +715,23 @@ impl<'m> ReportWriter<'m> {
                 practices: &practices_svg,
             },
         };
-        // The tables and the page are independent: write them side by side.
+        // The tables and the page are independent: build them side by side.
         let (tables, html) = rayon::join(
             || -> Result<()> {
                 let p = dir.join("coverage.csv");
                 let mut cdf = coverage_frame(&cov).map_err(|e| polars_err(&p, e))?;
-                write_csv(&p, &mut cdf)?;
-                write_parquet(&dir.join("coverage.parquet"), &mut cdf)?;
+                commit(write_csv(&p, &mut cdf)?)?;
+                commit(write_parquet(&dir.join("coverage.parquet"), &mut cdf)?)?;
                 let p = dir.join("files.csv");
                 let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
-                write_csv(&p, &mut fdf)?;
-                crate::io::write_atomic(
+                commit(write_csv(&p, &mut fdf)?)?;
+                write(
                     &dir.join("summary.md"),
                     summary_markdown(model, &cov, &files).as_bytes(),
                 )
             },
             || {
-                crate::io::write_atomic(
+                write(
                     &dir.join("report.html"),
                     crate::html::report_html(model, &page).as_bytes(),
                 )

@@ -251,7 +251,7 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
         failed += pb.suspend(|| report_problems(outcomes));
     })?;
     pb.finish_and_clear();
-    output::print_coverage(&model, &summary)?;
+    output::print_coverage(&model, &summary, &a.out)?;
     Ok(exit_for(failed))
 }
 

@@ -344,14 +344,20 @@ pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
     Ok(())
 }
 
-pub fn print_coverage(model: &Model, summary: &ReportSummary) -> Result<()> {
+/// Policies shown in the coverage table `report` prints; the rest are counted under it and
+/// are in the output directory's summary.md and coverage.csv (a table of thousands of rows
+/// is a file's job, not a terminal's).
+pub const MAX_TABLE_POLICIES: usize = 50;
+
+pub fn print_coverage(model: &Model, summary: &ReportSummary, dir: &Path) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let on = colour_enabled();
     let mut t = new_table();
     let mut header = vec!["company".to_string(), "sentences".into()];
     header.extend(model.labels.iter().cloned());
     t.set_header(header);
-    for policy in policy_classifier::charts::policy_rows(&summary.coverage) {
+    let policies = policy_classifier::charts::policy_rows(&summary.coverage);
+    for policy in policies.iter().take(MAX_TABLE_POLICIES) {
         let row = vec![
             policy_classifier::charts::policy_name(&policy[0]),
             policy[0].total.to_string(),
@@ -377,6 +383,18 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary) -> Result<()> {
         t.add_row(cells);
     }
     writeln!(out, "{t}")?;
+    if let Some(more) = policies
+        .len()
+        .checked_sub(MAX_TABLE_POLICIES)
+        .filter(|&n| n > 0)
+    {
+        writeln!(
+            out,
+            "… and {more} more policies: all {} are in {}",
+            policies.len(),
+            dir.join("summary.md").display()
+        )?;
+    }
     let count = |s: &str| summary.files.iter().filter(|f| f.status == s).count();
     writeln!(
         out,

@@ -692,7 +692,9 @@ impl<'m> ReportWriter<'m> {
         commit: &(dyn Fn(AtomicFile) -> Result<()> + Sync),
     ) -> Result<ReportSummary> {
         let write = |p: &Path, bytes: &[u8]| {
-            commit(write_uncommitted(p, |f| std::io::Write::write_all(f, bytes))?)
+            commit(write_uncommitted(p, |f| {
+                std::io::Write::write_all(f, bytes)
+            })?)
         };
         let cov = coverage.finish(model);
         let p = dir.join("coverage.svg");

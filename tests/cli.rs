@@ -655,3 +655,34 @@ fn list_items_take_the_practice_their_lead_in_introduces() {
     let alone = labels_of("To answer your support questions faster.\n");
     assert!(alone[0].1.is_empty(), "{alone:?}");
 }
+
+#[test]
+fn report_table_shows_the_first_fifty_policies_and_points_to_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    for i in 0..52 {
+        std::fs::write(inputs.join(format!("site{i:02}.example.md")), &text).unwrap();
+    }
+    let rep = dir.path().join("rep");
+    let out = stdout_of(classify().args(["report", "--out"]).arg(&rep).arg(&inputs));
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains(".example")).collect();
+    assert_eq!(rows.len(), 50, "{out}");
+    assert!(rows[0].contains("site00.example") && rows[49].contains("site49.example"));
+    assert!(!out.contains("site50.example"), "{out}");
+    let more = format!(
+        "… and 2 more policies: all 52 are in {}",
+        rep.join("summary.md").display()
+    );
+    assert!(out.contains(&more), "no pointer to summary.md in {out}");
+    assert!(
+        out.contains("52 inputs: 52 tagged, 0 skipped, 0 failed"),
+        "{out}"
+    );
+    let summary = std::fs::read_to_string(rep.join("summary.md")).unwrap();
+    assert!(
+        summary.contains("site51.example"),
+        "summary.md lacks the last policy"
+    );
+}

@@ -380,13 +380,127 @@ pub struct Vectoriser {
     id: u64,
 }
 
+/// Word → word id, for the tokens of every sentence (the hottest lookup of tagging): an
+/// open-addressing table whose slots hold words of up to [`SHORT_WORD`] bytes inline, so a
+/// lookup is one multiply-hash and a 16-byte compare per probe, with no string hashing or
+/// `memcmp` call; longer words (rare) are in a hash map. The words and ids are those it was
+/// built from: [`WordTable::get`] answers as that map would (tested).
+#[derive(Debug, Clone, Default)]
+struct WordTable {
+    /// Power-of-two number of slots, at most half full (empty slots have id `NONE`).
+    slots: Vec<WordSlot>,
+    /// Words longer than `SHORT_WORD` bytes.
+    long: FxHashMap<Box<str>, u32>,
+}
+
+/// The longest word kept inline in a [`WordTable`] slot.
+const SHORT_WORD: usize = 16;
+
+#[derive(Debug, Clone, Copy)]
+struct WordSlot {
+    /// The word's bytes, zero-padded, as two little-endian words.
+    key: [u64; 2],
+    len: u32,
+    id: u32,
+}
+
+const EMPTY_SLOT: WordSlot = WordSlot {
+    key: [0; 2],
+    len: 0,
+    id: NONE,
+};
+
+impl WordTable {
+    fn new(words: FxHashMap<Box<str>, u32>) -> WordTable {
+        let short = words.keys().filter(|w| w.len() <= SHORT_WORD).count();
+        let mut t = WordTable {
+            slots: vec![EMPTY_SLOT; (2 * short).next_power_of_two().max(16)],
+            long: FxHashMap::default(),
+        };
+        for (w, id) in words {
+            match Self::key(w.as_bytes(), false) {
+                Some(key) => {
+                    let mut i = t.home(key, w.len());
+                    while t.slots[i].id != NONE {
+                        i = (i + 1) & (t.slots.len() - 1);
+                    }
+                    t.slots[i] = WordSlot {
+                        key,
+                        len: w.len() as u32,
+                        id,
+                    };
+                }
+                None => {
+                    t.long.insert(w, id);
+                }
+            }
+        }
+        t
+    }
+
+    /// The padded key of a word of at most `SHORT_WORD` bytes, ASCII-lowercased if `lower`.
+    #[inline]
+    fn key(word: &[u8], lower: bool) -> Option<[u64; 2]> {
+        if word.len() > SHORT_WORD {
+            return None;
+        }
+        let mut buf = [0u8; SHORT_WORD];
+        buf[..word.len()].copy_from_slice(word);
+        if lower {
+            buf.make_ascii_lowercase();
+        }
+        let (a, b) = buf.split_at(8);
+        Some([
+            u64::from_le_bytes(a.try_into().expect("8 bytes")),
+            u64::from_le_bytes(b.try_into().expect("8 bytes")),
+        ])
+    }
+
+    /// The first slot to probe for `key`.
+    #[inline]
+    fn home(&self, key: [u64; 2], len: usize) -> usize {
+        let h = (key[0].wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            ^ key[1].wrapping_mul(0xC2B2_AE3D_27D4_EB4F).rotate_left(31)
+            ^ len as u64)
+            .wrapping_mul(0x1656_67B1_9E37_79F9);
+        (h >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// The id of a word of at most `SHORT_WORD` bytes (ASCII-lowercased first if `lower`):
+    /// `Some(NONE)` when it is no word of the table, `None` when it is too long to say.
+    #[inline]
+    fn get_short(&self, word: &[u8], lower: bool) -> Option<u32> {
+        let key = Self::key(word, lower)?;
+        if self.slots.is_empty() {
+            return Some(NONE);
+        }
+        let mut i = self.home(key, word.len());
+        loop {
+            let s = &self.slots[i];
+            if s.id == NONE || (s.key == key && s.len as usize == word.len()) {
+                return Some(s.id);
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
+    }
+
+    /// The id of `word`, `NONE` if it is no word of the table.
+    #[inline]
+    fn get(&self, word: &str) -> u32 {
+        match self.get_short(word.as_bytes(), false) {
+            Some(id) => id,
+            None => self.long.get(word).copied().unwrap_or(NONE),
+        }
+    }
+}
+
 /// The vocabulary as word ids, built from the terms when a vectoriser is made (not
 /// serialised): a token is hashed once, and n-grams and context terms are found by word ids,
 /// with no string joined per n-gram.
 #[derive(Debug, Clone, Default)]
 struct TermIndex {
     /// Every word of every term → word id.
-    words: FxHashMap<Box<str>, u32>,
+    words: WordTable,
     /// Word id → feature of the word as a unigram (`NONE` if it is not one).
     unigram: Vec<u32>,
     /// Word id → feature of the word as a context term `§word` (`NONE` if not one).
@@ -424,12 +538,13 @@ fn bigram_key(a: u32, b: u32) -> u64 {
 impl TermIndex {
     fn new(terms: &[String]) -> TermIndex {
         let mut ix = TermIndex::default();
-        let word = |ix: &mut TermIndex, w: &str| -> u32 {
-            if let Some(&id) = ix.words.get(w) {
+        let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut word = |ix: &mut TermIndex, w: &str| -> u32 {
+            if let Some(&id) = words.get(w) {
                 return id;
             }
             let id = ix.unigram.len() as u32;
-            ix.words.insert(w.into(), id);
+            words.insert(w.into(), id);
             ix.unigram.push(NONE);
             ix.context.push(NONE);
             id
@@ -459,6 +574,7 @@ impl TermIndex {
                 }
             }
         }
+        ix.words = WordTable::new(words);
         ix
     }
 
@@ -486,25 +602,23 @@ impl TermIndex {
     /// [`ascii_tokens`] of `text` as word ids (`lower` is a reused buffer).
     fn append_ascii_ids(&self, text: &str, lower: &mut String, ids: &mut Vec<u32>) {
         for_each_ascii_token(text, |tok, upper| {
-            let key = if upper {
-                lower.clear();
-                lower.push_str(tok);
-                lower.make_ascii_lowercase();
-                lower.as_str()
-            } else {
-                tok
+            let id = match self.words.get_short(tok.as_bytes(), upper) {
+                Some(id) => id,
+                None if upper => {
+                    lower.clear();
+                    lower.push_str(tok);
+                    lower.make_ascii_lowercase();
+                    self.words.get(lower)
+                }
+                None => self.words.get(tok),
             };
-            ids.push(self.words.get(key).copied().unwrap_or(NONE));
+            ids.push(id);
         });
     }
 
     /// Appends the word ids of `tokens` to `ids` (`NONE` for words in no term).
     fn append_ids(&self, tokens: &Tokens, ids: &mut Vec<u32>) {
-        ids.extend(
-            tokens
-                .iter()
-                .map(|t| self.words.get(t).copied().unwrap_or(NONE)),
-        );
+        ids.extend(tokens.iter().map(|t| self.words.get(t)));
     }
 
     /// Pushes the features of the sentence's own n-grams (1..=max_n) of word ids `ids`.
@@ -1179,6 +1293,52 @@ impl Vectoriser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_table_answers_as_the_map_it_was_built_from() {
+        // Short and long words (16 bytes is the inline limit), non-ASCII, and enough of them
+        // that probes collide and wrap around.
+        let mut words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        words.extend(
+            [
+                "",
+                "a",
+                "exactly16bytes!!",
+                "seventeen-bytes!!",
+                "a-much-longer-word-than-sixteen",
+                "données",
+                "ß",
+            ]
+            .map(String::from),
+        );
+        let map: FxHashMap<Box<str>, u32> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.as_str().into(), i as u32))
+            .collect();
+        let table = WordTable::new(map.clone());
+        for (w, &id) in &map {
+            assert_eq!(table.get(w), id, "{w:?}");
+            let upper = w.to_ascii_uppercase();
+            if w.len() <= SHORT_WORD {
+                assert_eq!(table.get_short(upper.as_bytes(), true), Some(id), "{w:?}");
+            } else {
+                assert_eq!(table.get_short(upper.as_bytes(), true), None, "{w:?}");
+            }
+        }
+        for w in [
+            "w5000",
+            "W1",
+            "b",
+            "exactly16bytes!?",
+            "seventeen-bytes!?",
+            "donnees",
+            "w1 ",
+        ] {
+            assert_eq!(table.get(w), NONE, "{w:?}");
+        }
+        assert_eq!(WordTable::default().get("w1"), NONE);
+    }
 
     fn toks(n: &Normaliser, s: &str) -> Vec<String> {
         let mut t = Tokens::default();

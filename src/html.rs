@@ -68,17 +68,55 @@ pub const FROM_PARAGRAPH: &str = "(from its paragraph)";
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_into(&mut out, s);
     out
+}
+
+/// [`escape`] appended to `out`: runs of ordinary text are copied whole (the characters
+/// escaped are all ASCII, so a byte scan finds them and never splits a UTF-8 sequence).
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(entity);
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
+}
+
+/// Appends `p` with three decimals, exactly as `format!("{p:.3}")` writes it, for a
+/// probability in [0, 1] (anything else, −0 included, goes through `format!`): the page carries ten of
+/// them per sentence and the general float formatter was a tenth of building it.
+fn push_prob3(out: &mut String, p: f32) {
+    if !(0.0..=1.0).contains(&p) || p.is_sign_negative() {
+        let _ = write!(out, "{p:.3}");
+        return;
+    }
+    // An f32 times 1000 is exact in f64 (24 + 10 bits of mantissa), so this rounds the
+    // exact value, half to even as the formatter does.
+    let m = f64::from(p) * 1000.0;
+    let mut k = m.floor();
+    let frac = m - k;
+    if frac > 0.5 || (frac == 0.5 && k % 2.0 == 1.0) {
+        k += 1.0;
+    }
+    let k = k as u32;
+    let digits = [
+        b'0' + (k / 1000) as u8,
+        b'.',
+        b'0' + (k / 100 % 10) as u8,
+        b'0' + (k / 10 % 10) as u8,
+        b'0' + (k % 10) as u8,
+    ];
+    out.push_str(std::str::from_utf8(&digits).expect("ASCII digits"));
 }
 
 /// JSON that is safe inside a `<script type="application/json">` element.
@@ -521,7 +559,13 @@ fn sentence_info(
 
 fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, row: &SparseRow) -> String {
     let (title, terms) = sentence_info(model, s, row);
-    let probs: Vec<String> = s.probs.iter().map(|p| format!("{p:.3}")).collect();
+    let mut probs = String::with_capacity(6 * s.probs.len());
+    for (i, &p) in s.probs.iter().enumerate() {
+        if i > 0 {
+            probs.push(' ');
+        }
+        push_prob3(&mut probs, p);
+    }
     let mut class = String::from("s");
     let mut labels = s.labels.clone();
     labels.sort_by(|&a, &b| s.probs[b].total_cmp(&s.probs[a]));
@@ -534,7 +578,7 @@ fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, row: &SparseR
     let mut out = format!(
         "<span class=\"{class}\" id=\"p{doc_id}-s{}\" data-p=\"{}\" title=\"{}\"",
         s.index,
-        probs.join(" "),
+        probs,
         escape(&title)
     );
     if !labels.is_empty() {
@@ -545,7 +589,7 @@ fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, row: &SparseR
         );
     }
     out.push('>');
-    out.push_str(&escape(&s.text));
+    escape_into(&mut out, &s.text);
     if !labels.is_empty() {
         out.push_str("<span class=\"chips\" aria-hidden=\"true\">");
         for l in &labels {
@@ -826,6 +870,68 @@ fn inputs_html(files: &[FileStatus]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn prob3(p: f32) -> String {
+        let mut s = String::new();
+        push_prob3(&mut s, p);
+        s
+    }
+
+    #[test]
+    fn prob3_writes_what_the_formatter_writes() {
+        // Every 61st f32 in [0, 1] (≈ 17 million values, all magnitudes), the ties (values
+        // whose thousandfold is exactly k + ½, where the rounding direction shows), the ends,
+        // and values out of range.
+        let one = 1.0f32.to_bits();
+        let mut values: Vec<f32> = (0..=one).step_by(61).map(f32::from_bits).collect();
+        values.extend((0..=2000u32).filter_map(|j| {
+            let p = j as f32 / 2000.0;
+            (f64::from(p) * 1000.0).fract().eq(&0.5).then_some(p)
+        }));
+        values.extend([
+            0.0,
+            1.0,
+            0.0005,
+            0.9995,
+            0.0625,
+            0.1875,
+            -0.0,
+            1.5,
+            -0.25,
+            f32::NAN,
+        ]);
+        for p in values {
+            assert_eq!(prob3(p), format!("{p:.3}"), "bits {:#x}", p.to_bits());
+        }
+    }
+
+    #[test]
+    fn escape_into_matches_a_char_by_char_escape() {
+        for s in [
+            "",
+            "plain",
+            "<a href=\"x\">Tom & Jerry's</a>",
+            "é<ü>&",
+            "&&''\"\"<<>>",
+            "ends <",
+        ] {
+            let want: String = s
+                .chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect();
+            assert_eq!(escape(s), want);
+            let mut out = String::from("x");
+            escape_into(&mut out, s);
+            assert_eq!(out, format!("x{want}"));
+        }
+    }
 
     #[test]
     fn a_practice_without_its_own_terms_is_explained_by_its_paragraph() {

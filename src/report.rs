@@ -582,39 +582,43 @@ impl<'m> ReportWriter<'m> {
         sink.writer.write_batch(df).map_err(|e| polars_err(p, e))
     }
 
-    /// Tags `inputs` in batches of [`REPORT_BATCH_FILES`] and adds them, tagging batch i + 1
-    /// while batch i is written (memory holds two batches, not the corpus), then finishes.
+    /// Tags `inputs` in batches of [`REPORT_BATCH_FILES`] and adds them, then finishes. The
+    /// rayon threads tag while a writer thread of its own adds each finished batch, with at
+    /// most one batch waiting between them (memory holds three batches, not the corpus): the
+    /// write is serial, and when the two took turns batch by batch a core sat idle whenever
+    /// tagging a batch took less time than writing the one before (≈ 14 % of the loop).
     /// `progress` is called once per input; `on_batch` sees every batch's outcomes in input
-    /// order before they are written (to report problems).
+    /// order before they are written (to report problems). A write error stops the tagging.
     pub fn tag_and_write(
-        mut self,
+        self,
         inputs: &[crate::text::Input],
         opts: &crate::predict::TagOptions,
         progress: &(dyn Fn() + Sync),
         on_batch: &mut dyn FnMut(&[Outcome]),
     ) -> Result<ReportSummary> {
         let model = self.model;
-        let mut pending: Option<Vec<Outcome>> = None;
-        let mut batches = inputs.chunks(REPORT_BATCH_FILES);
-        loop {
-            let next = batches.next();
-            let (tagged, written) = rayon::join(
-                || next.map(|b| crate::predict::tag_inputs(model, b, opts, progress)),
-                || match pending.take() {
-                    Some(outcomes) => self.add(outcomes),
-                    None => Ok(()),
-                },
-            );
-            written?;
-            match tagged {
-                Some(outcomes) => {
-                    on_batch(&outcomes);
-                    pending = Some(outcomes);
+        let writer = std::thread::scope(|scope| {
+            let (batches, written) = std::sync::mpsc::sync_channel::<Vec<Outcome>>(1);
+            let mut this = self;
+            let writer = scope.spawn(move || -> Result<ReportWriter<'m>> {
+                for outcomes in written {
+                    this.add(outcomes)?;
                 }
-                None => break,
+                Ok(this)
+            });
+            for batch in inputs.chunks(REPORT_BATCH_FILES) {
+                let outcomes = crate::predict::tag_inputs(model, batch, opts, progress);
+                on_batch(&outcomes);
+                if batches.send(outcomes).is_err() {
+                    break; // the writer stopped on an error, returned by the join below
+                }
             }
-        }
-        self.finish()
+            drop(batches);
+            writer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
+        writer.finish()
     }
 
     /// Writes the remaining files and moves every file into place.
@@ -745,5 +749,38 @@ impl<'m> ReportWriter<'m> {
             coverage: cov,
             files,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_error_stops_the_report_and_names_the_file() {
+        let model = Model::from_bytes(
+            include_bytes!("../models/default.model"),
+            Path::new("default.model"),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("acme.example.txt");
+        std::fs::write(&input, "We collect your e-mail address to send you receipts.\n").unwrap();
+        let out = dir.path().join("out");
+        let writer = ReportWriter::create(&model, &out).unwrap();
+        // The directory goes away after the writer is made: the first batch's write fails on
+        // the writer thread, and the error comes back from the tagging loop.
+        std::fs::remove_dir(&out).unwrap();
+        let inputs = vec![crate::text::Input::File(input); 3 * REPORT_BATCH_FILES];
+        let mut batches = 0;
+        let err = writer
+            .tag_and_write(&inputs, &Default::default(), &|| {}, &mut |o| {
+                assert_eq!(o.len(), REPORT_BATCH_FILES);
+                batches += 1;
+            })
+            .unwrap_err();
+        assert!(err.to_string().starts_with(&out.display().to_string()), "{err}");
+        assert!(batches >= 1);
+        assert!(!out.exists(), "nothing may be written after the error");
     }
 }

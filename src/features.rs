@@ -140,17 +140,68 @@ impl Normaliser {
 
 /// Calls `f` with the pieces [`Normaliser::tokenize`] tokenises independently, in order, and
 /// whether each is ASCII: the whole text when it is ASCII, else the non-empty runs between
-/// [`is_piece_separator`] characters.
+/// [`is_piece_separator`] characters — with consecutive ASCII runs that only ASCII whitespace
+/// separates given as one piece (the ASCII tokeniser cuts at whitespace anyway, so this
+/// changes no token; `tests::pieces_*`). One byte scan: only non-ASCII characters are
+/// decoded.
 fn for_each_piece(text: &str, mut f: impl FnMut(&str, bool)) {
     if text.is_ascii() {
         f(text, true);
         return;
     }
-    for piece in text.split(is_piece_separator) {
-        if !piece.is_empty() {
-            f(piece, piece.is_ascii());
+    let bytes = text.as_bytes();
+    // `run` starts the pending ASCII piece, `word` the current run between separators.
+    let (mut run, mut word, mut i) = (0, 0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+                word = i;
+            }
+            continue;
         }
+        let c = text[i..].chars().next().expect("a char starts here");
+        let n = c.len_utf8();
+        if is_piece_separator(c) {
+            if run < i {
+                f(&text[run..i], true);
+            }
+            (run, word) = (i + n, i + n);
+            i += n;
+            continue;
+        }
+        // A non-ASCII word: the ASCII before it, then the word up to the next separator.
+        if run < word {
+            f(&text[run..word], true);
+        }
+        let mut end = i + n;
+        while end < bytes.len() {
+            let c = text[end..].chars().next().expect("a char starts here");
+            if is_piece_separator(c) {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        f(&text[word..end], false);
+        (run, word, i) = (end, end, end);
     }
+    if run < bytes.len() {
+        f(&text[run..], true);
+    }
+}
+
+/// The pieces of the previous definition of [`for_each_piece`] (every run between
+/// separators on its own), which the tests compare it with.
+#[cfg(test)]
+fn pieces_by_split(text: &str) -> Vec<(String, bool)> {
+    if text.is_ascii() {
+        return vec![(text.to_string(), true)];
+    }
+    text.split(is_piece_separator)
+        .filter(|p| !p.is_empty())
+        .map(|p| (p.to_string(), p.is_ascii()))
+        .collect()
 }
 
 /// Characters at which [`Normaliser::tokenize`] may cut a text into independently tokenised
@@ -1378,6 +1429,48 @@ mod tests {
             "ab\u{1}cd ...  -- ''",
         ] {
             assert_same_tokens(&n, s);
+        }
+    }
+
+    #[test]
+    fn pieces_are_the_split_pieces_with_ascii_runs_joined() {
+        // The non-ASCII pieces are exactly those of splitting at every separator, in order,
+        // and the ASCII pieces hold the same ASCII tokens.
+        let n = Normaliser::new();
+        for s in [
+            "We don\u{2019}t sell \u{201c}Personal Data\u{201d} \u{2013} ever.",
+            "Caf\u{e9} na\u{ef}ve r\u{e9}sum\u{e9}\u{a0}ok e\u{301}t\u{e9} \u{301}alone",
+            "\u{2022}\tItem\u{b}two \u{b4}accent \u{1f600} emoji\u{200b}joined\r\n",
+            "\u{e9}",
+            "\u{2019}",
+            " \u{2019} ",
+            "a\u{e9}b c",
+            "end caf\u{e9}",
+            "\u{e9}\u{e9} x\u{2014}",
+            "\u{3000}\u{4e2d}\u{6587}\u{3000}text\u{202f}more  spaces\u{2026}",
+        ] {
+            let mut got: Vec<(String, bool)> = Vec::new();
+            for_each_piece(s, |p, ascii| {
+                assert_eq!(ascii, p.is_ascii(), "{p:?} of {s:?}");
+                got.push((p.to_string(), ascii));
+            });
+            let want = pieces_by_split(s);
+            let non_ascii = |v: &[(String, bool)]| -> Vec<String> {
+                v.iter().filter(|p| !p.1).map(|p| p.0.clone()).collect()
+            };
+            assert_eq!(non_ascii(&got), non_ascii(&want), "{s:?}");
+            let tokens = |v: &[(String, bool)]| -> Vec<String> {
+                let mut t = Tokens::default();
+                for (p, ascii) in v {
+                    if *ascii {
+                        ascii_tokens(p, &mut t);
+                    } else {
+                        n.append_unicode(p, &mut t);
+                    }
+                }
+                t.iter().map(String::from).collect()
+            };
+            assert_eq!(tokens(&got), tokens(&want), "{s:?}");
         }
     }
 

@@ -765,7 +765,11 @@ mod tests {
         .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("acme.example.txt");
-        std::fs::write(&input, "We collect your e-mail address to send you receipts.\n").unwrap();
+        std::fs::write(
+            &input,
+            "We collect your e-mail address to send you receipts.\n",
+        )
+        .unwrap();
         let out = dir.path().join("out");
         let writer = ReportWriter::create(&model, &out).unwrap();
         // The directory goes away after the writer is made: the first batch's write fails on
@@ -779,7 +783,10 @@ mod tests {
                 batches += 1;
             })
             .unwrap_err();
-        assert!(err.to_string().starts_with(&out.display().to_string()), "{err}");
+        assert!(
+            err.to_string().starts_with(&out.display().to_string()),
+            "{err}"
+        );
         assert!(batches >= 1);
         assert!(!out.exists(), "nothing may be written after the error");
     }

@@ -48,6 +48,8 @@ impl std::fmt::Debug for Normaliser {
 pub struct Tokens {
     text: String,
     bounds: Vec<(u32, u32)>,
+    /// Scratch of [`TermIndex::append_ascii_ids`]: the table keys of a piece's tokens.
+    keys: Vec<([u64; 2], u32)>,
 }
 
 impl Tokens {
@@ -522,14 +524,20 @@ impl WordTable {
     #[inline]
     fn get_short(&self, word: &[u8], lower: bool) -> Option<u32> {
         let key = Self::key(word, lower)?;
+        Some(self.get_key(key, word.len()))
+    }
+
+    /// The id of the word of `len` ≤ `SHORT_WORD` bytes whose padded key is `key`.
+    #[inline]
+    fn get_key(&self, key: [u64; 2], len: usize) -> u32 {
         if self.slots.is_empty() {
-            return Some(NONE);
+            return NONE;
         }
-        let mut i = self.home(key, word.len());
+        let mut i = self.home(key, len);
         loop {
             let s = &self.slots[i];
-            if s.id == NONE || (s.key == key && s.len as usize == word.len()) {
-                return Some(s.id);
+            if s.id == NONE || (s.key == key && s.len as usize == len) {
+                return s.id;
             }
             i = (i + 1) & (self.slots.len() - 1);
         }
@@ -641,7 +649,7 @@ impl TermIndex {
     ) {
         for_each_piece(text, |piece, ascii| {
             if ascii {
-                self.append_ascii_ids(piece, &mut s.text, ids);
+                self.append_ascii_ids(piece, s, ids);
             } else {
                 s.clear();
                 normaliser.append_unicode(piece, s);
@@ -651,20 +659,36 @@ impl TermIndex {
     }
 
     /// [`ascii_tokens`] of `text` as word ids (`lower` is a reused buffer).
-    fn append_ascii_ids(&self, text: &str, lower: &mut String, ids: &mut Vec<u32>) {
+    fn append_ascii_ids(&self, text: &str, s: &mut Tokens, ids: &mut Vec<u32>) {
+        // Scan first, then look every key up in a tight loop of independent lookups: the
+        // table is larger than the L2 cache, and this lets the misses overlap instead of
+        // each stalling the scan.
+        const LONG: u32 = u32::MAX;
+        let (keys, lower) = (&mut s.keys, &mut s.text);
+        keys.clear();
         for_each_ascii_token(text, |tok, upper| {
-            let id = match self.words.get_short(tok.as_bytes(), upper) {
-                Some(id) => id,
-                None if upper => {
-                    lower.clear();
-                    lower.push_str(tok);
-                    lower.make_ascii_lowercase();
-                    self.words.get(lower)
+            match WordTable::key(tok.as_bytes(), upper) {
+                Some(key) => keys.push((key, tok.len() as u32)),
+                None => {
+                    let id = if upper {
+                        lower.clear();
+                        lower.push_str(tok);
+                        lower.make_ascii_lowercase();
+                        self.words.get(lower)
+                    } else {
+                        self.words.get(tok)
+                    };
+                    keys.push(([u64::from(id), 0], LONG));
                 }
-                None => self.words.get(tok),
-            };
-            ids.push(id);
+            }
         });
+        ids.extend(keys.iter().map(|&(key, len)| {
+            if len == LONG {
+                key[0] as u32
+            } else {
+                self.words.get_key(key, len as usize)
+            }
+        }));
     }
 
     /// Appends the word ids of `tokens` to `ids` (`NONE` for words in no term).

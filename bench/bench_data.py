@@ -162,7 +162,8 @@ def summarise(path, runs):
     def mcpu(key):
         return f'{statistics.median(cpu[key]):.1f} s' if key in cpu else '—'
 
-    out.append(f'Medians of {runs} alternating runs: wall time of the whole process (the ratio '
+    out.append(f'Medians of {runs} alternating rounds (a round runs each command once, or as '
+               'many times as the "samples" line says): wall time of the whole process (the ratio '
                'is of wall times), CPU time (user + system, all threads), and peak RSS (the '
                'largest of the runs).')
     out.append('')

@@ -15,7 +15,6 @@
 
 use crate::model::Model;
 use crate::predict::{TaggedDocument, TaggedSentence};
-use crate::report::company_and_date;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 
@@ -290,7 +289,7 @@ fn evidence(s: &TaggedSentence, l: usize) -> Evidence {
 }
 
 fn side(d: &TaggedDocument) -> Side {
-    let (company, date) = company_and_date(d);
+    let (company, date) = d.version.key();
     Side {
         file: d.path.display().to_string(),
         company,

@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::model::Model;
 use crate::sentences::{self, SplitOptions};
-use crate::text::{self, Archive, Document, Format, Input, ReadOptions};
+use crate::text::{self, Archive, Document, Format, Input, PolicyVersion, ReadOptions};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -37,6 +37,8 @@ pub struct TaggedDocument {
     pub company: String,
     /// Corpus header metadata, when present.
     pub archive: Option<Archive>,
+    /// The policy and date it is a version of (from [`Document::version`]).
+    pub version: PolicyVersion,
     /// Source format.
     pub format: Format,
     /// Non-fatal warnings from reading.
@@ -108,22 +110,12 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
         path: doc.path,
         company: doc.company,
         archive: doc.archive,
+        version: doc.version,
         format: doc.format,
         warnings: doc.warnings,
         text: doc.text,
         sentences,
     }
-}
-
-/// Contexts for sentences given as `(block, text)` in document order: each block's sentences
-/// go through [`crate::features::paragraph_contexts`].
-pub fn block_contexts(sents: &[(usize, &str)]) -> Vec<std::sync::Arc<str>> {
-    let mut out = Vec::with_capacity(sents.len());
-    for r in crate::features::paragraph_runs(sents) {
-        let texts: Vec<&str> = sents[r].iter().map(|s| s.1).collect();
-        out.extend(crate::features::paragraph_contexts(&texts));
-    }
-    out
 }
 
 impl TaggedDocument {
@@ -140,7 +132,7 @@ impl TaggedDocument {
 
     /// The context (paragraph) of every sentence, as the model saw it.
     pub fn contexts(&self) -> Vec<std::sync::Arc<str>> {
-        block_contexts(
+        crate::sentences::paragraph::block_contexts(
             &self
                 .sentences
                 .iter()

@@ -7,12 +7,15 @@
 //! * `files.csv`: every input with its status (tagged, skipped, failed), sentence count and
 //!   message, so nothing is silently dropped.
 //! * `summary.md`: the coverage matrix and the file accounting as Markdown.
-//! * `report.html` (see [`crate::html`]) with `coverage.svg` and `practices.svg` (see
-//!   [`crate::charts`]) embedded.
+//! * `report.html` (see [`crate::report::html`]) with `coverage.svg` and `practices.svg` (see
+//!   [`crate::report::charts`]) embedded.
 //!
 //! Every policy has a date when one is known (the corpus header's archive date, else a
 //! `YYYY-MM-DD` at the end of the file name); coverage is per company and date, so a folder of
 //! dated versions of one policy gives its coverage over time.
+
+pub mod charts;
+pub mod html;
 
 use crate::error::{Error, Result};
 use crate::io::{write_uncommitted, AtomicFile};
@@ -61,43 +64,6 @@ pub struct FileStatus {
     pub message: String,
 }
 
-fn date_regex() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(
-            r"^(.*?)[_\- .]*((?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))$",
-        )
-        .expect("valid regex")
-    })
-}
-
-/// The company and date of a policy version: the corpus header's archive date, else a
-/// `YYYY-MM-DD` at the end of the file name (`<service>_<date>.txt`, `<company>-<date>.txt`).
-/// When the company is the file stem, the date is stripped from it, so all versions of one
-/// policy share a company.
-pub fn company_and_date(d: &TaggedDocument) -> (String, Option<String>) {
-    if let Some(a) = &d.archive {
-        return (d.company.clone(), Some(a.date.clone()));
-    }
-    let stem = d
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match date_regex().captures(&stem) {
-        Some(c) => {
-            let date = c[2].to_string();
-            let company = if d.company == stem && !c[1].is_empty() {
-                c[1].to_string()
-            } else {
-                d.company.clone()
-            };
-            (company, Some(date))
-        }
-        None => (d.company.clone(), None),
-    }
-}
-
 /// Per company × date × label coverage, sorted by company then date (undated first), labels
 /// in model order.
 pub fn coverage(model: &Model, docs: &[&TaggedDocument]) -> Vec<Coverage> {
@@ -128,7 +94,7 @@ impl CoverageAccumulator {
     /// Adds one tagged document.
     pub fn add(&mut self, d: &TaggedDocument) {
         let nl = d.sentences.first().map_or(0, |s| s.probs.len());
-        let c = self.by_company.entry(company_and_date(d)).or_default();
+        let c = self.by_company.entry(d.version.key()).or_default();
         if c.tagged.len() < nl {
             c.tagged.resize(nl, 0);
             c.max.resize(nl, 0.0);
@@ -227,7 +193,7 @@ pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<
         .iter()
         .flat_map(|d| d.sentences.iter().map(move |s| (*d, s)))
         .collect();
-    let keys: Vec<(String, Option<String>)> = docs.iter().map(|d| company_and_date(d)).collect();
+    let keys: Vec<(String, Option<String>)> = docs.iter().map(|d| d.version.key()).collect();
     let paths: Vec<String> = docs.iter().map(|d| d.path.display().to_string()).collect();
     let mut doc_index = Vec::with_capacity(rows.len());
     for (i, d) in docs.iter().enumerate() {
@@ -480,7 +446,7 @@ pub struct ReportSummary {
 /// Writes a report from batches of outcomes, keeping only what the final files need: the
 /// sentences go to `sentences.parquet` one row group per batch, coverage and file statuses are
 /// folded into small per-company sums, and only the documents the HTML report shows (the first
-/// [`crate::html::MAX_POLICY_VIEWS`] in company, date, path order) are kept. Memory is bounded
+/// [`crate::report::html::MAX_POLICY_VIEWS`] in company, date, path order) are kept. Memory is bounded
 /// by the batch size, however many files there are; the output is the same for any batching.
 ///
 /// Nothing appears in `dir` until [`ReportWriter::finish`]: every file is written to a
@@ -497,7 +463,7 @@ pub struct ReportWriter<'m> {
 }
 
 /// The documents shown in report.html, by (company, date, path, arrival): the first
-/// [`crate::html::MAX_POLICY_VIEWS`] in that order are kept.
+/// [`crate::report::html::MAX_POLICY_VIEWS`] in that order are kept.
 type ViewMap = BTreeMap<(String, Option<String>, std::path::PathBuf, usize), TaggedDocument>;
 
 struct SentenceSink {
@@ -557,11 +523,11 @@ impl<'m> ReportWriter<'m> {
         for d in docs {
             self.coverage.add(&d);
             self.total_sentences += d.sentences.len();
-            let (company, date) = company_and_date(&d);
+            let (company, date) = d.version.key();
             let key = (company, date, d.path.clone(), self.tagged);
             self.views.insert(key, d);
             self.tagged += 1;
-            if self.views.len() > crate::html::MAX_POLICY_VIEWS {
+            if self.views.len() > crate::report::html::MAX_POLICY_VIEWS {
                 self.views.pop_last();
             }
         }
@@ -702,21 +668,21 @@ impl<'m> ReportWriter<'m> {
         };
         let cov = coverage.finish(model);
         let p = dir.join("coverage.svg");
-        let coverage_svg =
-            crate::charts::coverage_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
+        let coverage_svg = crate::report::charts::coverage_svg(&model.labels, &cov)
+            .map_err(|e| polars_err(&p, e))?;
         write(&p, coverage_svg.as_bytes())?;
         let p = dir.join("practices.svg");
-        let practices_svg =
-            crate::charts::practices_svg(&model.labels, &cov).map_err(|e| polars_err(&p, e))?;
+        let practices_svg = crate::report::charts::practices_svg(&model.labels, &cov)
+            .map_err(|e| polars_err(&p, e))?;
         write(&p, practices_svg.as_bytes())?;
         let views: Vec<&TaggedDocument> = views.values().collect();
-        let page = crate::html::ReportPage {
+        let page = crate::report::html::ReportPage {
             views: &views,
             tagged,
             sentences: total_sentences,
             coverage: &cov,
             files: &files,
-            charts: crate::html::Charts {
+            charts: crate::report::html::Charts {
                 coverage: &coverage_svg,
                 practices: &practices_svg,
             },
@@ -739,7 +705,7 @@ impl<'m> ReportWriter<'m> {
             || {
                 write(
                     &dir.join("report.html"),
-                    crate::html::report_html(model, &page).as_bytes(),
+                    crate::report::html::report_html(model, &page).as_bytes(),
                 )
             },
         );
@@ -759,7 +725,7 @@ mod tests {
     #[test]
     fn a_write_error_stops_the_report_and_names_the_file() {
         let model = Model::from_bytes(
-            include_bytes!("../models/default.model"),
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model")),
             Path::new("default.model"),
         )
         .unwrap();

@@ -8,7 +8,7 @@ use crate::output;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use policy_classifier::data::LabelledData;
-use policy_classifier::evaluate;
+use policy_classifier::eval;
 use policy_classifier::model::{Model, TrainStage};
 use policy_classifier::predict::{self, Outcome};
 use policy_classifier::report;
@@ -18,7 +18,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 /// The shipped model, embedded so the binary works from any directory.
-const EMBEDDED_MODEL: &[u8] = include_bytes!("../models/default.model");
+const EMBEDDED_MODEL: &[u8] =
+    include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model"));
 
 fn repo_path(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -175,7 +176,7 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
         data.check_typos()?;
         let params = a.params.params().check()?;
         let pb = spinner("cross-validating");
-        let report = policy_classifier::cv::cross_validate(
+        let report = policy_classifier::eval::cv::cross_validate(
             &data,
             &params,
             k,
@@ -217,7 +218,7 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
             gold[r * nl + l] = true;
         }
     }
-    let eval = evaluate::evaluate(
+    let eval = eval::evaluate(
         &model.labels,
         &gold,
         &pred,

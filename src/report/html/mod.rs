@@ -7,7 +7,7 @@
 //! * an overview: a coverage heatmap (policies × practices, share of sentences; practices a
 //!   policy is silent on are marked "—"), each company linking to its policy view and each
 //!   cell to the first sentence stating the practice;
-//! * the charts (`coverage.svg`, `practices.svg`, see [`crate::charts`]) inline;
+//! * the charts (`coverage.svg`, `practices.svg`, see [`crate::report::charts`]) inline;
 //! * for companies with several dated versions, their coverage over time and the practices
 //!   each version added or dropped (with evidence sentences, see [`crate::diff`]);
 //! * one policy view per document: every sentence highlighted by its practices, with the
@@ -18,12 +18,12 @@
 //! Every piece of text that comes from a policy, a file name or the model is HTML-escaped
 //! ([`escape`]): a policy containing `<script>` or `onerror=` shows as text.
 
-use crate::charts::{self, label_colour, percent, policy_name, share_colour};
 use crate::diff::{self, PolicyDiff};
 use crate::features::SparseRow;
 use crate::model::Model;
 use crate::predict::{TaggedDocument, TaggedSentence};
-use crate::report::{company_and_date, Coverage, FileStatus};
+use crate::report::charts::{self, label_colour, percent, policy_name, share_colour};
+use crate::report::{Coverage, FileStatus};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -291,7 +291,7 @@ fn sorted_docs<'a>(
     let mut v: Vec<(&TaggedDocument, String, Option<String>)> = docs
         .iter()
         .map(|d| {
-            let (c, t) = company_and_date(d);
+            let (c, t) = d.version.key();
             (*d, c, t)
         })
         .collect();
@@ -936,7 +936,7 @@ mod tests {
     #[test]
     fn a_practice_without_its_own_terms_is_explained_by_its_paragraph() {
         let model = Model::from_bytes(
-            include_bytes!("../models/default.model"),
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model")),
             std::path::Path::new("default.model"),
         )
         .unwrap();

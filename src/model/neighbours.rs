@@ -25,6 +25,7 @@
 
 use crate::error::Result;
 use crate::features::SparseRow;
+use crate::sentences::paragraph::Paragraphs;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -149,7 +150,7 @@ impl NeighbourStage {
     /// P(true) (the model's own fitter: sparse solution, then linfa-logistic's check).
     pub fn fit(
         probs: &[f32],
-        paragraphs: &[Vec<usize>],
+        paragraphs: &Paragraphs,
         y: &[bool],
         n_labels: usize,
         fit_label: impl FitLabel,
@@ -161,7 +162,7 @@ impl NeighbourStage {
         let mut rows: Vec<SparseRow> = Vec::new();
         let mut used: Vec<usize> = Vec::new();
         let (mut group, mut feats) = (Vec::new(), Vec::new());
-        for members in paragraphs.iter().step_by(stride) {
+        for members in paragraphs.groups().iter().step_by(stride) {
             gather(probs, members, l, &mut group);
             paragraph_features(&group, l, &mut feats);
             for (i, &r) in members.iter().enumerate() {
@@ -234,10 +235,10 @@ impl NeighbourStage {
 
     /// [`NeighbourStage::revise`] over rows grouped into `paragraphs` (row indices in reading
     /// order) of `probs` (`n` × `L`).
-    pub fn revise_groups(&self, probs: &mut [f32], paragraphs: &[Vec<usize>]) {
+    pub fn revise_groups(&self, probs: &mut [f32], paragraphs: &Paragraphs) {
         let l = self.n_labels;
         let (mut group, mut scratch) = (Vec::new(), Vec::new());
-        for members in paragraphs {
+        for members in paragraphs.groups() {
             gather(probs, members, l, &mut group);
             self.revise(&mut group, &mut scratch);
             for (i, &r) in members.iter().enumerate() {
@@ -287,7 +288,7 @@ mod tests {
         // Label 0 of the second unit of each paragraph is whatever the first unit's first
         // stage said, while its own first-stage probability is noise: only the stage's
         // "previous" column can explain it.
-        let (mut probs, mut y, mut paragraphs) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut probs, mut y) = (Vec::new(), Vec::new());
         let mut seed = 7u64;
         let mut rnd = || {
             seed = seed
@@ -307,10 +308,11 @@ mod tests {
             y.extend([lead, false]);
             probs.extend([rnd(), 0.5]);
             y.extend([lead, false]);
-            paragraphs.push(vec![r, r + 1]);
+            assert_eq!(r % 2, 0);
         }
         let p = crate::model::TrainParams::default();
         let fit = crate::model::neighbour_fitter(&p, 2);
+        let paragraphs = Paragraphs::by_key(probs.len() / 2, |i| Some(i / 2));
         let stage = NeighbourStage::fit(&probs, &paragraphs, &y, 2, fit).unwrap();
         let mut on = [0.9, 0.5, 0.2, 0.5];
         let mut off = [0.1, 0.5, 0.8, 0.5];

@@ -7,14 +7,18 @@
 //! (`params()`, `intercept()`) are stacked into a feature-major matrix and multiplied with the
 //! sparse TF-IDF rows, which gives exactly the probabilities linfa would compute.
 
+pub mod neighbours;
+pub mod sparse_lr;
+
 use crate::data::{LabelledData, SourceInfo};
 use crate::error::{Error, Result};
-use crate::evaluate::{self, Scores};
+use crate::eval::{self, Scores};
 use crate::features::{Normaliser, Scratch, SparseRow, Vectoriser, VectoriserParams};
-use crate::neighbours::{self, NeighbourStage};
+use crate::sentences::paragraph::Paragraphs;
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
+use neighbours::NeighbourStage;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -69,7 +73,7 @@ pub struct TrainParams {
     pub dense_limit_mib: usize,
     /// What a training row is; prediction splits documents into the same unit.
     pub unit: Unit,
-    /// Fit the neighbour stage ([`crate::neighbours`]) on the threshold folds' out-of-fold
+    /// Fit the neighbour stage ([`crate::model::neighbours`]) on the threshold folds' out-of-fold
     /// probabilities (needs `threshold_folds` ≥ 2).
     pub neighbour_stage: bool,
     /// L2 penalty strength of the neighbour stage.
@@ -174,7 +178,7 @@ pub struct Model {
     /// Intercept per label.
     pub intercepts: Vec<f32>,
     /// The neighbour stage, when trained: revises each unit's probabilities with its
-    /// paragraph's (see [`crate::neighbours`]).
+    /// paragraph's (see [`crate::model::neighbours`]).
     pub neighbours: Option<NeighbourStage>,
     /// Decision threshold per label (applied to the final probabilities).
     pub thresholds: Vec<f32>,
@@ -404,7 +408,7 @@ fn fit_label(
         .map(|&t| if t { repeat as f32 } else { 1.0 })
         .collect();
     let warm = if p.warm_start {
-        let solve = crate::sparse_lr::Solve {
+        let solve = crate::model::sparse_lr::Solve {
             alpha: p.alpha,
             // The folds' models only tune thresholds and the neighbour stage: linfa's
             // tolerance is enough there (28 % fewer solver row passes on 100,000 rows, same
@@ -417,7 +421,7 @@ fn fit_label(
             max_iterations: p.max_iterations,
             start,
         };
-        let w = crate::sparse_lr::fit(shared, target, &weight, k, &solve)
+        let w = crate::model::sparse_lr::fit(shared, target, &weight, k, &solve)
             .map_err(|e| Error::Train(format!("sparse warm start failed for {what}: {e}")))?;
         Some(w)
     } else {
@@ -471,7 +475,7 @@ fn fit_label(
 }
 
 /// The units the neighbour stage looks across: a sentence's paragraph, a segment's document.
-fn neighbourhoods(data: &LabelledData, unit: Unit) -> Vec<Vec<usize>> {
+fn neighbourhoods(data: &LabelledData, unit: Unit) -> Paragraphs {
     match unit {
         Unit::Sentence => data.paragraphs(),
         Unit::Segment => data.documents(),
@@ -692,7 +696,7 @@ impl Model {
                 })
                 .collect();
             let pred: Vec<bool> = (0..n * nl).map(|i| oof[i] >= thresholds[i % nl]).collect();
-            let scores = evaluate::score(&labels, &y, &pred);
+            let scores = eval::score(&labels, &y, &pred);
             (thresholds, Some(CvSummary { folds: k, scores }))
         } else {
             (vec![0.5; nl], None)
@@ -761,13 +765,13 @@ impl Model {
 
     /// Probabilities for sentences given as `(block, text)` in document order, each in the
     /// context of its block (paragraph), row-major: the first stage's numbers as
-    /// [`Model::text_stage_probabilities`] with [`crate::predict::block_contexts`] gives them,
+    /// [`Model::text_stage_probabilities`] with [`crate::sentences::paragraph::block_contexts`] gives them,
     /// computed paragraph by paragraph so that a paragraph is tokenised once
     /// ([`Vectoriser::transform_paragraph`]), then revised block by block by the neighbour
     /// stage.
     pub fn probabilities_of_blocks(&self, sents: &[(usize, &str)]) -> Vec<f32> {
         let nl = self.labels.len();
-        let blocks = crate::features::paragraph_runs(sents);
+        let blocks = crate::sentences::paragraph::paragraph_runs(sents);
         let normaliser = Normaliser::new();
         // Groups of blocks of about 256 sentences, scored in parallel.
         let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
@@ -904,7 +908,7 @@ impl Model {
         let normaliser = Normaliser::new();
         let (mut s, mut row) = (Scratch::default(), SparseRow::new());
         let mut out = Vec::with_capacity(sents.len());
-        for r in crate::features::paragraph_runs(sents) {
+        for r in crate::sentences::paragraph::paragraph_runs(sents) {
             let texts: Vec<&str> = sents[r].iter().map(|x| x.1).collect();
             self.vectoriser
                 .transform_paragraph(&normaliser, &texts, &mut s, &mut row, |parts| {
@@ -1083,7 +1087,7 @@ mod tests {
 
     fn shipped() -> Model {
         Model::from_bytes(
-            include_bytes!("../models/default.model"),
+            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model")),
             Path::new("default"),
         )
         .unwrap()
@@ -1138,14 +1142,14 @@ mod tests {
         for (b, p) in paragraphs.iter().enumerate() {
             sents.extend(p.iter().map(|&t| (b, t)));
         }
-        let contexts = crate::predict::block_contexts(&sents);
+        let contexts = crate::sentences::paragraph::block_contexts(&sents);
         let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
         let texts: Vec<&str> = sents.iter().map(|s| s.1).collect();
         let mut a = model.text_stage_probabilities(&texts, Some(&ctx));
         if let Some(st) = &model.neighbours {
             let nl = model.labels.len();
             let mut s = Vec::new();
-            for r in crate::features::paragraph_runs(&sents) {
+            for r in crate::sentences::paragraph::paragraph_runs(&sents) {
                 st.revise(&mut a[r.start * nl..r.end * nl], &mut s);
             }
         }
@@ -1263,7 +1267,7 @@ mod tests {
         // to) must be an error, not a panic at prediction.
         let probs = [0.9, 0.1, 0.2, 0.6, 0.1, 0.8, 0.7, 0.3];
         let y = [true, false, false, true, false, true, true, false];
-        let paragraphs = vec![vec![0, 1], vec![2, 3]];
+        let paragraphs = Paragraphs::runs(&[0, 0, 1, 1]);
         let fit = neighbour_fitter(&TrainParams::default(), 2);
         model.neighbours = Some(NeighbourStage::fit(&probs, &paragraphs, &y, 2, fit).unwrap());
         let bytes = model.to_bytes().unwrap();

@@ -13,10 +13,12 @@
 //! (`ln((1 + n) / (1 + df)) + 1`), rows L2-normalised over the selected vocabulary.
 
 use crate::error::{Error, Result};
+use crate::sentences::paragraph::{
+    is_whole_context, paragraph_contexts, window, window_context, CONTEXT_MAX_BYTES,
+};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use tokenizers::normalizers::{Lowercase, Sequence, StripAccents, NFD, NFKC};
 use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
 use tokenizers::{
@@ -311,64 +313,6 @@ fn for_each_context_term(tokens: &Tokens, scratch: &mut String, mut f: impl FnMu
         scratch.push_str(t);
         f(scratch);
     }
-}
-
-/// A paragraph longer than this many bytes is not used whole as context; each sentence gets a
-/// window of its neighbours instead (keeps the cost linear on huge paragraphs).
-pub const CONTEXT_MAX_BYTES: usize = 2_000;
-
-/// The context of every sentence of one paragraph (in order): the whole paragraph when it is
-/// at most [`CONTEXT_MAX_BYTES`], else the sentence with up to two neighbours on each side,
-/// cut to that size. Training and prediction both build contexts with this function. The
-/// sentences of a whole paragraph share one string.
-pub fn paragraph_contexts(sentences: &[&str]) -> Vec<Arc<str>> {
-    if is_whole_context(sentences) {
-        let whole: Arc<str> = sentences.join(" ").into();
-        return vec![whole; sentences.len()];
-    }
-    (0..sentences.len())
-        .map(|i| window_context(sentences, i).into())
-        .collect()
-}
-
-/// The sentences around sentence `i` of a paragraph too long to be its context whole: up to
-/// two on each side, joined by spaces.
-fn window(i: usize, n: usize) -> std::ops::Range<usize> {
-    i.saturating_sub(2)..(i + 3).min(n)
-}
-
-/// The context of sentence `i` of a long paragraph: its [`window`], cut to
-/// [`CONTEXT_MAX_BYTES`].
-fn window_context(sentences: &[&str], i: usize) -> String {
-    let mut w = sentences[window(i, sentences.len())].join(" ");
-    if w.len() > CONTEXT_MAX_BYTES {
-        let mut cut = CONTEXT_MAX_BYTES;
-        while !w.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        w.truncate(cut);
-    }
-    w
-}
-
-/// Whether a paragraph is short enough to be its sentences' context whole
-/// ([`paragraph_contexts`]).
-fn is_whole_context(sentences: &[&str]) -> bool {
-    let joined: usize = sentences.iter().map(|s| s.len() + 1).sum();
-    joined <= CONTEXT_MAX_BYTES + 1
-}
-
-/// The runs of consecutive sentences of one block (paragraph) in `(block, text)` pairs given in
-/// document order.
-pub fn paragraph_runs(sents: &[(usize, &str)]) -> Vec<std::ops::Range<usize>> {
-    sents
-        .chunk_by(|a, b| a.0 == b.0)
-        .scan(0, |start, run| {
-            let r = *start..*start + run.len();
-            *start = r.end;
-            Some(r)
-        })
-        .collect()
 }
 
 /// Unchecked vectoriser parameters; [`VectoriserParams::check`] validates them.

@@ -1,6 +1,8 @@
 //! Metrics: per-label precision, recall and F1, micro and macro F1, at sentence, segment and
 //! document level.
 
+pub mod cv;
+
 use serde::{Deserialize, Serialize};
 
 /// Scores of one label.

@@ -19,6 +19,8 @@
 //! cleaned `text` with Markdown syntax removed and whitespace collapsed; the cleaned text is
 //! what gets classified.
 
+pub mod paragraph;
+
 use std::ops::Range;
 
 /// One unit of a policy: a sentence, a heading or a list item.

@@ -8,7 +8,7 @@
 
 use crate::data::LabelledData;
 use crate::error::Result;
-use crate::evaluate::{self, Evaluation, Scores};
+use crate::eval::{self, Evaluation, Scores};
 use crate::model::{group_folds, Model, TrainStage, ValidTrainParams};
 use serde::{Deserialize, Serialize};
 
@@ -158,7 +158,7 @@ pub fn cross_validate(
                 gold[r * nl + l] = true;
             }
         }
-        per_fold.push(evaluate::evaluate(
+        per_fold.push(eval::evaluate(
             &labels,
             &gold,
             &pred,

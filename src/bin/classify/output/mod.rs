@@ -3,7 +3,7 @@
 use crate::cli::{ColorChoice, DiffFormat, EvalFormat, PredictFormat};
 use anyhow::Result;
 use comfy_table::{presets, Cell, ContentArrangement, Table};
-use policy_classifier::evaluate::{Evaluation, Scores};
+use policy_classifier::eval::{Evaluation, Scores};
 use policy_classifier::features::Scratch;
 use policy_classifier::model::Model;
 use policy_classifier::predict::Outcome;
@@ -208,7 +208,7 @@ pub fn print_predictions(
                             let terms: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
                             let why = if terms.is_empty() {
                                 // No word of its own pushed it up: the neighbour stage did.
-                                policy_classifier::html::FROM_PARAGRAPH.to_string()
+                                policy_classifier::report::html::FROM_PARAGRAPH.to_string()
                             } else {
                                 terms.join(", ")
                             };
@@ -356,10 +356,10 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary, dir: &Path) -> Res
     let mut header = vec!["company".to_string(), "sentences".into()];
     header.extend(model.labels.iter().cloned());
     t.set_header(header);
-    let policies = policy_classifier::charts::policy_rows(&summary.coverage);
+    let policies = policy_classifier::report::charts::policy_rows(&summary.coverage);
     for policy in policies.iter().take(MAX_TABLE_POLICIES) {
         let row = vec![
-            policy_classifier::charts::policy_name(&policy[0]),
+            policy_classifier::report::charts::policy_name(&policy[0]),
             policy[0].total.to_string(),
         ];
         let mut cells: Vec<Cell> = row.into_iter().map(Cell::new).collect();
@@ -407,8 +407,8 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary, dir: &Path) -> Res
     Ok(())
 }
 
-fn spread_table(title: &str, s: &policy_classifier::cv::LevelSpread) -> String {
-    let pm = |x: &policy_classifier::cv::Spread| format!("{:.3} ± {:.3}", x.mean, x.std);
+fn spread_table(title: &str, s: &policy_classifier::eval::cv::LevelSpread) -> String {
+    let pm = |x: &policy_classifier::eval::cv::Spread| format!("{:.3} ± {:.3}", x.mean, x.std);
     let mut t = new_table();
     t.set_header(vec!["label", "precision", "recall", "F1", "support"]);
     for l in &s.per_label {
@@ -440,7 +440,7 @@ fn spread_table(title: &str, s: &policy_classifier::cv::LevelSpread) -> String {
     )
 }
 
-pub fn print_cv(r: &policy_classifier::cv::CvReport, format: EvalFormat) -> Result<()> {
+pub fn print_cv(r: &policy_classifier::eval::cv::CvReport, format: EvalFormat) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         EvalFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(r)?)?,
@@ -490,7 +490,7 @@ fn auto_colour() -> bool {
 
 /// The terminal colour of label `l`: the same palette as the HTML report and the charts.
 fn label_color(l: usize) -> comfy_table::Color {
-    let (r, g, b) = policy_classifier::charts::label_colour(l);
+    let (r, g, b) = policy_classifier::report::charts::label_colour(l);
     comfy_table::Color::Rgb { r, g, b }
 }
 

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod hash;
 pub mod import;
 pub mod io;
 pub mod labels;

@@ -1,7 +1,7 @@
 //! Predictions: documents → sentences → per-label probabilities and decisions.
 
 use crate::error::Error;
-use crate::model::Model;
+use crate::model::{Model, Units};
 use crate::sentences::{self, SplitOptions};
 use crate::text::{self, Archive, Document, Format, Input, PolicyVersion, ReadOptions};
 use rayon::prelude::*;
@@ -87,14 +87,13 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
     };
     // The context of a sentence is its paragraph: the sentences of the same block.
     let blocks: Vec<(usize, &str)> = sents.iter().map(|s| (s.block, s.text.as_str())).collect();
-    let probs = model.probabilities_of_blocks(&blocks);
-    let nl = model.labels.len();
+    let probs = model.probabilities(Units::Blocks(&blocks));
     let sentences = sents
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            let p = probs[i * nl..(i + 1) * nl].to_vec();
-            let labels = (0..nl).filter(|&l| model.decide(l, p[l])).collect();
+            let p = probs.row(i).to_vec();
+            let labels = model.thresholds.labels_of(&p);
             TaggedSentence {
                 index: i,
                 span: s.span,

@@ -7,7 +7,7 @@ mod common;
 
 use policy_classifier::data::LabelledData;
 use policy_classifier::features::{Normaliser, Vectoriser};
-use policy_classifier::model::{Model, TrainParams, FORMAT_VERSION};
+use policy_classifier::model::{Model, TrainParams, Units, FORMAT_VERSION};
 use policy_classifier::sentences::{split, SplitOptions};
 use policy_classifier::text::html_to_text;
 use proptest::prelude::*;
@@ -219,13 +219,14 @@ proptest! {
         let nl = m.labels.len();
         let a: Vec<&str> = texts.iter().map(String::as_str).collect();
         let b: Vec<&str> = perm.iter().map(|&i| a[i]).collect();
-        let (pa, pb) = (m.probabilities(&a), m.probabilities(&b));
-        prop_assert_eq!(pa.len(), a.len() * nl);
+        let (pa, pb) = (m.probabilities(Units::Alone(&a)), m.probabilities(Units::Alone(&b)));
+        prop_assert_eq!((pa.rows(), pa.n_labels()), (a.len(), nl));
         for (j, &i) in perm.iter().enumerate() {
-            prop_assert_eq!(&pa[i * nl..(i + 1) * nl], &pb[j * nl..(j + 1) * nl]);
+            prop_assert_eq!(pa.row(i), pb.row(j));
         }
-        if let Some(first) = a.first() {
-            prop_assert_eq!(&m.probabilities(&[first])[..], &pa[..nl]);
+        if let Some(&first) = a.first() {
+            let alone = m.probabilities(Units::Alone(&[first]));
+            prop_assert_eq!(alone.row(0), pa.row(0));
         }
     }
 
@@ -283,8 +284,8 @@ proptest! {
         }
         if let Ok(m) = Model::from_bytes(&with_checksum(&payload), Path::new("x.model")) {
             let texts = ["We collect your e-mail address.", "Ünïcode ＤＡＴＡ", ""];
-            let p = m.probabilities(&texts);
-            prop_assert_eq!(p.len(), texts.len() * m.labels.len());
+            let p = m.probabilities(Units::Alone(&texts));
+            prop_assert_eq!((p.rows(), p.n_labels()), (texts.len(), m.labels.len()));
             for l in 0..m.labels.len() {
                 let _ = m.explain(texts[0], None, l, 3);
             }

@@ -6,7 +6,7 @@
 mod common;
 
 use common::*;
-use policy_classifier::model::{Model, FORMAT_VERSION};
+use policy_classifier::model::{Model, Units, FORMAT_VERSION};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
@@ -490,9 +490,12 @@ fn labels_with_only_positive_or_only_negative_rows() {
                 assert_eq!(code, 0, "{name}: {stderr}");
                 let model = Model::load(&m).unwrap();
                 assert_eq!(model.labels, ["Data Retention"]);
-                assert!(model.thresholds[0].is_finite());
-                let p = model.probabilities(&["we keep logs", "hello"]);
-                assert!(p.iter().all(|x| (0.0..=1.0).contains(x)), "{p:?}");
+                assert!(model.thresholds.get(0).is_finite());
+                let p = model.probabilities(Units::Alone(&["we keep logs", "hello"]));
+                assert!(
+                    p.as_slice().iter().all(|x| (0.0..=1.0).contains(x)),
+                    "{p:?}"
+                );
             }
         }
     }

@@ -129,7 +129,6 @@ pub fn cross_validate(
         )));
     }
     let labels = data.label_names();
-    let nl = labels.len();
     let folds = group_folds(&data.group, k, seed);
     let mut per_fold = Vec::with_capacity(k);
     for f in 0..k {
@@ -138,33 +137,7 @@ pub fn cross_validate(
         let tr = data.subset(&train);
         let te = data.subset(&test);
         let model = Model::fit(&tr, params, &|stage| progress(f + 1, k, stage))?;
-        let probs = model.probabilities_for(&te);
-        let mnl = model.labels.len();
-        // Map the fold model's labels onto the full label set (a fold may lack a rare label).
-        let mut pred = vec![false; te.len() * nl];
-        let mut gold = vec![false; te.len() * nl];
-        for (ml, name) in model.labels.iter().enumerate() {
-            let l = labels
-                .iter()
-                .position(|x| x == name)
-                .expect("fold labels ⊆ all labels");
-            for r in 0..te.len() {
-                pred[r * nl + l] = model.decide(ml, probs[r * mnl + ml]);
-            }
-        }
-        for (r, labs) in te.labels.iter().enumerate() {
-            for lab in labs {
-                let l = labels.iter().position(|x| x == lab).expect("label of data");
-                gold[r * nl + l] = true;
-            }
-        }
-        per_fold.push(eval::evaluate(
-            &labels,
-            &gold,
-            &pred,
-            &te.policy_id,
-            &te.segment_id,
-        ));
+        per_fold.push(eval::assess(&model, &te, &labels).evaluation);
     }
     let sentence = LevelSpread::of(&per_fold.iter().map(|e| &e.sentence).collect::<Vec<_>>());
     let level = |get: &dyn Fn(&Evaluation) -> Option<&Scores>| {

@@ -1,136 +1,15 @@
-//! Metrics: per-label precision, recall and F1, micro and macro F1, at sentence, segment and
-//! document level.
+//! Evaluation: a model's decisions on labelled data scored at sentence, segment and document
+//! level ([`assess`], the one evaluation path, used by `classify evaluate` and by every fold
+//! of [`cv::cross_validate`]), and the spread over folds ([`cv`]). The metrics themselves are
+//! [`crate::labels::scores`].
 
 pub mod cv;
 
+use crate::data::LabelledData;
+pub use crate::labels::{score, LabelScore, Scores};
+use crate::labels::{Decisions, Probabilities};
+use crate::model::Model;
 use serde::{Deserialize, Serialize};
-
-/// Scores of one label.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LabelScore {
-    /// Label name.
-    pub label: String,
-    /// Precision (0 when nothing was predicted).
-    pub precision: f64,
-    /// Recall (0 when there is no support).
-    pub recall: f64,
-    /// F1 (0 when both are 0).
-    pub f1: f64,
-    /// Gold positives.
-    pub support: usize,
-    /// Predicted positives.
-    pub predicted: usize,
-}
-
-/// Scores over all labels.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Scores {
-    /// Number of units scored (sentences, segments or documents).
-    pub units: usize,
-    /// Per-label scores, in model label order.
-    pub per_label: Vec<LabelScore>,
-    /// Micro-averaged precision.
-    pub micro_precision: f64,
-    /// Micro-averaged recall.
-    pub micro_recall: f64,
-    /// Micro-averaged F1.
-    pub micro_f1: f64,
-    /// Mean F1 over the labels with gold support.
-    pub macro_f1: f64,
-}
-
-fn prf(tp: usize, predicted: usize, support: usize) -> (f64, f64, f64) {
-    let p = if predicted == 0 {
-        0.0
-    } else {
-        tp as f64 / predicted as f64
-    };
-    let r = if support == 0 {
-        0.0
-    } else {
-        tp as f64 / support as f64
-    };
-    let f = if predicted + support == 0 {
-        0.0
-    } else {
-        2.0 * tp as f64 / (predicted + support) as f64
-    };
-    (p, r, f)
-}
-
-/// Scores predictions against gold labels; both are row-major `units × labels.len()`.
-pub fn score(labels: &[String], gold: &[bool], pred: &[bool]) -> Scores {
-    let nl = labels.len();
-    assert_eq!(gold.len(), pred.len());
-    let units = gold.len().checked_div(nl).unwrap_or(0);
-    let (mut ttp, mut tpred, mut tsup) = (0, 0, 0);
-    let mut per_label = Vec::with_capacity(nl);
-    for (l, name) in labels.iter().enumerate() {
-        let (mut tp, mut np, mut ns) = (0, 0, 0);
-        for u in 0..units {
-            let (g, p) = (gold[u * nl + l], pred[u * nl + l]);
-            tp += usize::from(g && p);
-            np += usize::from(p);
-            ns += usize::from(g);
-        }
-        let (precision, recall, f1) = prf(tp, np, ns);
-        per_label.push(LabelScore {
-            label: name.clone(),
-            precision,
-            recall,
-            f1,
-            support: ns,
-            predicted: np,
-        });
-        ttp += tp;
-        tpred += np;
-        tsup += ns;
-    }
-    let (micro_precision, micro_recall, micro_f1) = prf(ttp, tpred, tsup);
-    let supported: Vec<f64> = per_label
-        .iter()
-        .filter(|s| s.support > 0)
-        .map(|s| s.f1)
-        .collect();
-    let macro_f1 = if supported.is_empty() {
-        0.0
-    } else {
-        supported.iter().sum::<f64>() / supported.len() as f64
-    };
-    Scores {
-        units,
-        per_label,
-        micro_precision,
-        micro_recall,
-        micro_f1,
-        macro_f1,
-    }
-}
-
-/// Unions row labels over groups (segments or documents): returns `(gold, pred)` with one row
-/// per distinct key, in order of first appearance.
-pub fn aggregate<K: std::hash::Hash + Eq + Clone>(
-    keys: &[K],
-    nl: usize,
-    gold: &[bool],
-    pred: &[bool],
-) -> (Vec<bool>, Vec<bool>) {
-    let mut index: std::collections::HashMap<K, usize> = std::collections::HashMap::new();
-    let (mut g, mut p) = (Vec::new(), Vec::new());
-    for (r, k) in keys.iter().enumerate() {
-        let next = index.len();
-        let u = *index.entry(k.clone()).or_insert(next);
-        if u == next {
-            g.extend(std::iter::repeat_n(false, nl));
-            p.extend(std::iter::repeat_n(false, nl));
-        }
-        for l in 0..nl {
-            g[u * nl + l] |= gold[r * nl + l];
-            p[u * nl + l] |= pred[r * nl + l];
-        }
-    }
-    (g, p)
-}
 
 /// Scores at every level the data supports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -143,27 +22,24 @@ pub struct Evaluation {
     pub document: Option<Scores>,
 }
 
-/// Evaluates row predictions, adding segment and document levels when ids are available.
+/// Evaluates row decisions against gold labels (both units × `labels.len()`), adding
+/// segment and document levels (the union of their rows) when the ids are available.
 pub fn evaluate(
     labels: &[String],
-    gold: &[bool],
-    pred: &[bool],
+    gold: &Decisions,
+    pred: &Decisions,
     policy_id: &[Option<String>],
     segment_id: &[Option<String>],
 ) -> Evaluation {
-    let nl = labels.len();
     let sentence = score(labels, gold, pred);
     let has_policy = !policy_id.is_empty() && policy_id.iter().all(Option::is_some);
     let has_segment = has_policy && segment_id.iter().all(Option::is_some);
-    let document = has_policy.then(|| {
-        let (g, p) = aggregate(policy_id, nl, gold, pred);
-        score(labels, &g, &p)
-    });
+    let document =
+        has_policy.then(|| score(labels, &gold.union_by(policy_id), &pred.union_by(policy_id)));
     let segment = has_segment.then(|| {
         let keys: Vec<(&Option<String>, &Option<String>)> =
             policy_id.iter().zip(segment_id).collect();
-        let (g, p) = aggregate(&keys, nl, gold, pred);
-        score(labels, &g, &p)
+        score(labels, &gold.union_by(&keys), &pred.union_by(&keys))
     });
     Evaluation {
         sentence,
@@ -172,30 +48,61 @@ pub fn evaluate(
     }
 }
 
+/// A model's probabilities and decisions on labelled data, and their scores.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    /// The model's probabilities, over the model's labels.
+    pub probabilities: Probabilities,
+    /// The model's decisions, over the model's labels.
+    pub decisions: Decisions,
+    /// The scores over the label set asked for.
+    pub evaluation: Evaluation,
+}
+
+/// Scores `model` on `data` over the label set `labels`: the model's own labels, or a superset
+/// (a model trained on some folds may lack a rare label; it never predicts it). Each row is
+/// scored in its segment, as in training ([`Model::probabilities`] of labelled units).
+pub fn assess(model: &Model, data: &LabelledData, labels: &[String]) -> Assessment {
+    let probabilities = model.probabilities(crate::model::Units::Labelled(data));
+    let decisions = model.thresholds.decide(&probabilities);
+    let gold = Decisions::gold(labels, &data.labels);
+    let mut pred = Decisions::new(data.len(), labels.len());
+    for (ml, name) in model.labels.iter().enumerate() {
+        if let Some(l) = labels.iter().position(|x| x == name) {
+            for r in 0..data.len() {
+                pred.set(r, l, decisions.get(r, ml));
+            }
+        }
+    }
+    let evaluation = evaluate(labels, &gold, &pred, &data.policy_id, &data.segment_id);
+    Assessment {
+        probabilities,
+        decisions,
+        evaluation,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn micro_macro() {
-        let labels = vec!["a".to_string(), "b".to_string()];
-        // 3 units × 2 labels
-        let gold = [true, false, true, true, false, false];
-        let pred = [true, false, false, true, true, false];
-        let s = score(&labels, &gold, &pred);
-        assert_eq!(s.per_label[0].support, 2);
-        // label a: tp 1, predicted 2, support 2; label b: tp 1, predicted 1, support 1
-        assert!((s.per_label[0].f1 - 0.5).abs() < 1e-9);
-        assert!((s.per_label[1].f1 - 1.0).abs() < 1e-9);
-        assert!((s.micro_f1 - 2.0 / 3.0).abs() < 1e-9);
-        assert!((s.macro_f1 - 0.75).abs() < 1e-9);
-    }
-
-    #[test]
-    fn aggregation_unions() {
-        let keys = ["x", "x", "y"];
-        let (g, p) = aggregate(&keys, 1, &[true, false, false], &[false, true, false]);
-        assert_eq!(g, [true, false]);
-        assert_eq!(p, [true, false]);
+    fn segment_and_document_levels_union_their_rows() {
+        let labels = vec!["a".to_string()];
+        let gold = Decisions::from_cells(1, vec![true, false, false]);
+        let pred = Decisions::from_cells(1, vec![false, true, false]);
+        let p = |s: &str| Some(s.to_string());
+        let e = evaluate(
+            &labels,
+            &gold,
+            &pred,
+            &[p("x"), p("x"), p("y")],
+            &[p("0"), p("1"), p("0")],
+        );
+        // Sentence level: no hit; segments x/0, x/1, y/0: no hit; document x: a hit.
+        assert_eq!(e.sentence.per_label[0].f1, 0.0);
+        assert_eq!(e.segment.as_ref().unwrap().per_label[0].f1, 0.0);
+        let d = e.document.unwrap();
+        assert_eq!((d.units, d.per_label[0].f1), (2, 1.0));
     }
 }

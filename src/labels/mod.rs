@@ -1,7 +1,15 @@
-//! Label names: the default OPP-115 taxonomy and label-string parsing.
+//! Labels: the default OPP-115 taxonomy and label-string parsing ([`OPP115`], here), the
+//! units × labels matrices of gold labels, probabilities and decisions ([`matrix`]), and how
+//! two decision matrices agree ([`scores`]).
 //!
 //! The label set of a model always comes from its training data; [`OPP115`] is only used to
 //! order labels conventionally and to suggest corrections for misspelt names.
+
+pub mod matrix;
+pub mod scores;
+
+pub use matrix::{Decisions, LabelMatrix, Probabilities, Thresholds};
+pub use scores::{score, LabelScore, Scores};
 
 /// The ten OPP-115 categories, in the corpus's conventional order.
 pub const OPP115: [&str; 10] = [

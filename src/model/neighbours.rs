@@ -23,8 +23,10 @@
 //! that tune the thresholds), so it learns how far to trust a first stage that has not seen
 //! the sentence. A unit given alone (no paragraph) is a paragraph of one.
 
+use super::kernels::sigmoid;
 use crate::error::Result;
 use crate::features::SparseRow;
+use crate::labels::{Decisions, Probabilities};
 use crate::sentences::paragraph::Paragraphs;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -115,13 +117,19 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     ((a0 + a4) + (a1 + a5)) + ((a2 + a6) + (a3 + a7)) + tail
 }
 
-/// The rows `members` of the row-major `probs` (`L` = `n_labels` columns), in that order,
-/// into `out`.
-fn gather(probs: &[f32], members: &[usize], n_labels: usize, out: &mut Vec<f32>) {
+/// The rows `members` of `probs`, in that order, into `out` (row-major).
+fn gather(probs: &Probabilities, members: &[usize], out: &mut Vec<f32>) {
     out.clear();
     for &r in members {
-        out.extend_from_slice(&probs[r * n_labels..(r + 1) * n_labels]);
+        out.extend_from_slice(probs.row(r));
     }
+}
+
+/// The rows `members` span when they are consecutive (a paragraph of a predicted document).
+fn consecutive(members: &[usize]) -> Option<std::ops::Range<usize>> {
+    let (&first, &last) = (members.first()?, members.last()?);
+    (last - first + 1 == members.len() && members.windows(2).all(|w| w[1] == w[0] + 1))
+        .then_some(first..last + 1)
 }
 
 /// Fits one binary model of the stage: `(rows, target, start)` → weights and intercept,
@@ -141,29 +149,27 @@ pub struct NeighbourStage {
 }
 
 impl NeighbourStage {
-    /// Fits the stage on first-stage probabilities `probs` (`n` × `L`, row-major) of rows
-    /// grouped into `paragraphs` (row indices in reading order; every row in exactly one) and
-    /// the gold labels `y` (`n` × `L`). Above [`MAX_ROWS`] rows it is fitted on every k-th
+    /// Fits the stage on first-stage probabilities `probs` of rows grouped into `paragraphs`
+    /// and the gold labels `y` (same rows and labels). Above [`MAX_ROWS`] rows it is fitted on every k-th
     /// paragraph (63 weights per label need no more than about that many rows).
     /// `fit_label(rows, target, start)` fits one binary model on the stage's input rows from
     /// `start` (`[weights…, intercept]`) and returns its weights and intercept, oriented as
     /// P(true) (the model's own fitter: sparse solution, then linfa-logistic's check).
     pub fn fit(
-        probs: &[f32],
+        probs: &Probabilities,
         paragraphs: &Paragraphs,
-        y: &[bool],
-        n_labels: usize,
+        y: &Decisions,
         fit_label: impl FitLabel,
     ) -> Result<NeighbourStage> {
-        let l = n_labels;
+        let l = probs.n_labels();
         let nf = n_features(l);
-        let n = probs.len() / l.max(1);
+        let n = probs.rows();
         let stride = n.div_ceil(MAX_ROWS).max(1);
         let mut rows: Vec<SparseRow> = Vec::new();
         let mut used: Vec<usize> = Vec::new();
         let (mut group, mut feats) = (Vec::new(), Vec::new());
         for members in paragraphs.groups().iter().step_by(stride) {
-            gather(probs, members, l, &mut group);
+            gather(probs, members, &mut group);
             paragraph_features(&group, l, &mut feats);
             for (i, &r) in members.iter().enumerate() {
                 rows.push(
@@ -180,7 +186,7 @@ impl NeighbourStage {
         let fitted: Vec<Result<(Vec<f32>, f32)>> = (0..l)
             .into_par_iter()
             .map(|c| {
-                let target: Vec<bool> = used.iter().map(|&r| y[r * l + c]).collect();
+                let target: Vec<bool> = used.iter().map(|&r| y.get(r, c)).collect();
                 // "Keep the first stage's verdict": weight 1 / LOGIT_SCALE on the label's own
                 // log-odds column.
                 let mut keep = vec![0.0; nf + 1];
@@ -228,21 +234,25 @@ impl NeighbourStage {
             for (c, o) in out.iter_mut().enumerate() {
                 let w = &self.weights[c * nf..(c + 1) * nf];
                 let z = self.intercepts[c] + dot(x, w);
-                *o = crate::model::sigmoid(z);
+                *o = sigmoid(z);
             }
         }
     }
 
-    /// [`NeighbourStage::revise`] over rows grouped into `paragraphs` (row indices in reading
-    /// order) of `probs` (`n` × `L`).
-    pub fn revise_groups(&self, probs: &mut [f32], paragraphs: &Paragraphs) {
+    /// [`NeighbourStage::revise`] over the rows of `probs` grouped into `paragraphs`.
+    pub fn revise_groups(&self, probs: &mut Probabilities, paragraphs: &Paragraphs) {
         let l = self.n_labels;
         let (mut group, mut scratch) = (Vec::new(), Vec::new());
         for members in paragraphs.groups() {
-            gather(probs, members, l, &mut group);
+            if let Some(rows) = consecutive(members) {
+                let cells = &mut probs.as_mut_slice()[rows.start * l..rows.end * l];
+                self.revise(cells, &mut scratch);
+                continue;
+            }
+            gather(probs, members, &mut group);
             self.revise(&mut group, &mut scratch);
             for (i, &r) in members.iter().enumerate() {
-                probs[r * l..(r + 1) * l].copy_from_slice(&group[i * l..(i + 1) * l]);
+                probs.row_mut(r).copy_from_slice(&group[i * l..(i + 1) * l]);
             }
         }
     }
@@ -311,9 +321,13 @@ mod tests {
             assert_eq!(r % 2, 0);
         }
         let p = crate::model::TrainParams::default();
-        let fit = crate::model::neighbour_fitter(&p, 2);
+        let fit = super::super::solve::neighbour_fitter(&p, 2);
         let paragraphs = Paragraphs::by_key(probs.len() / 2, |i| Some(i / 2));
-        let stage = NeighbourStage::fit(&probs, &paragraphs, &y, 2, fit).unwrap();
+        let (probs, y) = (
+            Probabilities::from_cells(2, probs),
+            Decisions::from_cells(2, y),
+        );
+        let stage = NeighbourStage::fit(&probs, &paragraphs, &y, fit).unwrap();
         let mut on = [0.9, 0.5, 0.2, 0.5];
         let mut off = [0.1, 0.5, 0.8, 0.5];
         let mut s = Vec::new();
@@ -324,5 +338,11 @@ mod tests {
         // A label that is never true stays with the first stage's verdict.
         assert!((on[1] - 0.5).abs() < 1e-6);
         assert!(stage.is_consistent(2) && !stage.is_consistent(3));
+        // Revising groups in place (consecutive rows) or gathered (scattered rows) is the same.
+        let mut a = probs.select(&[0, 1, 2, 3]);
+        stage.revise_groups(&mut a, &Paragraphs::runs(&[0, 0, 1, 1]));
+        let mut b = probs.select(&[0, 2, 1, 3]);
+        stage.revise_groups(&mut b, &Paragraphs::by_key(4, |i| Some(i % 2)));
+        assert_eq!(a, b.select(&[0, 2, 1, 3]));
     }
 }

@@ -5,7 +5,7 @@ use crate::cli::{
     TrainArgs,
 };
 use crate::output;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use policy_classifier::data::LabelledData;
 use policy_classifier::eval;
@@ -202,32 +202,11 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
     }
     let model = load_model(a.model.model.as_deref())?;
     data.check_labels(&model.labels)?;
-    let nl = model.labels.len();
-    let probs = model.probabilities_for(&data);
-    let pred: Vec<bool> = (0..probs.len())
-        .map(|i| model.decide(i % nl, probs[i]))
-        .collect();
-    let mut gold = vec![false; probs.len()];
-    for (r, labs) in data.labels.iter().enumerate() {
-        for lab in labs {
-            let l = model
-                .labels
-                .iter()
-                .position(|x| x == lab)
-                .context("label checked above")?;
-            gold[r * nl + l] = true;
-        }
-    }
-    let eval = eval::evaluate(
-        &model.labels,
-        &gold,
-        &pred,
-        &data.policy_id,
-        &data.segment_id,
-    );
+    let assessed = eval::assess(&model, &data, &model.labels);
     if let Some(p) = &a.predictions {
-        output::write_predictions_csv(p, &model, &probs, &pred)?;
+        output::write_predictions_csv(p, &model, &assessed.probabilities, &assessed.decisions)?;
     }
+    let eval = assessed.evaluation;
     output::print_evaluation(&eval, a.format)?;
     Ok(ExitCode::SUCCESS)
 }

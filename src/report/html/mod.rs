@@ -451,7 +451,7 @@ pub fn report_html(model: &Model, page: &ReportPage) -> String {
     h.push_str("</main>\n<aside id=\"inspector\" hidden><button class=\"close\" type=\"button\" aria-label=\"close\">×</button><div class=\"body\"></div></aside>\n");
     let meta = serde_json::json!({
         "labels": model.labels,
-        "thresholds": model.thresholds.iter().map(|&t| (t as f64 * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
+        "thresholds": model.thresholds.as_slice().iter().map(|&t| (t as f64 * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
     });
     let _ = write!(
         h,
@@ -533,7 +533,7 @@ fn sentence_info(
     let mut terms = serde_json::Map::new();
     let explained = model.explain_row(row, &s.labels, TOP_TERMS);
     for (&l, e) in s.labels.iter().zip(explained) {
-        let t: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
+        let t: Vec<String> = e.iter().map(ToString::to_string).collect();
         title.push(format!(
             "{} {:.2} · {}",
             model.labels[l],

@@ -5,7 +5,8 @@ use anyhow::Result;
 use comfy_table::{presets, Cell, ContentArrangement, Table};
 use policy_classifier::eval::{Evaluation, Scores};
 use policy_classifier::features::Scratch;
-use policy_classifier::model::Model;
+use policy_classifier::labels::{Decisions, Probabilities};
+use policy_classifier::model::{Model, FROM_PARAGRAPH};
 use policy_classifier::predict::Outcome;
 use policy_classifier::report::{self, ReportSummary};
 use std::io::{IsTerminal, Write};
@@ -81,7 +82,7 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
         t.add_row(vec![
             name.clone(),
             model.training.label_counts[l].to_string(),
-            format!("{:.3}", model.thresholds[l]),
+            format!("{:.3}", model.thresholds.get(l)),
             f1,
         ]);
     }
@@ -205,10 +206,10 @@ pub fn print_predictions(
                         let explained =
                             model.explain_labels(&s.text, ctx, &s.labels, 4, &mut scratch);
                         for (&l, e) in s.labels.iter().zip(explained) {
-                            let terms: Vec<String> = e.into_iter().map(|(t, _)| t).collect();
+                            let terms: Vec<String> = e.iter().map(ToString::to_string).collect();
                             let why = if terms.is_empty() {
                                 // No word of its own pushed it up: the neighbour stage did.
-                                policy_classifier::report::html::FROM_PARAGRAPH.to_string()
+                                FROM_PARAGRAPH.to_string()
                             } else {
                                 terms.join(", ")
                             };
@@ -252,7 +253,7 @@ fn explanations_json(
     {
         let terms: Vec<serde_json::Value> = e
             .into_iter()
-            .map(|(t, c)| serde_json::json!({"term": t, "contribution": (c as f64 * 1e6).round() / 1e6}))
+            .map(|t| serde_json::json!({"term": t.to_string(), "contribution": (t.contribution as f64 * 1e6).round() / 1e6}))
             .collect();
         m.insert(model.labels[l].clone(), serde_json::Value::Array(terms));
     }
@@ -262,8 +263,8 @@ fn explanations_json(
 pub fn write_predictions_csv(
     path: &Path,
     model: &Model,
-    probs: &[f32],
-    pred: &[bool],
+    probs: &Probabilities,
+    pred: &Decisions,
 ) -> Result<()> {
     let nl = model.labels.len();
     let mut buf = Vec::new();
@@ -272,17 +273,13 @@ pub fn write_predictions_csv(
         let mut header = vec!["row".to_string(), "predicted".into()];
         header.extend(model.labels.iter().cloned());
         w.write_record(&header)?;
-        for r in 0..probs.len() / nl.max(1) {
+        for r in 0..probs.rows() {
             let labs: Vec<&str> = (0..nl)
-                .filter(|&l| pred[r * nl + l])
+                .filter(|&l| pred.get(r, l))
                 .map(|l| model.labels[l].as_str())
                 .collect();
             let mut rec = vec![r.to_string(), labs.join(";")];
-            rec.extend(
-                probs[r * nl..(r + 1) * nl]
-                    .iter()
-                    .map(|p| format!("{p:.6}")),
-            );
+            rec.extend(probs.row(r).iter().map(|p| format!("{p:.6}")));
             w.write_record(&rec)?;
         }
         w.flush()?;

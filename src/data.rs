@@ -17,8 +17,10 @@ pub struct LabelledData {
     pub labels: Vec<Vec<String>>,
     /// Company column (empty when absent).
     pub company: Vec<String>,
-    /// Group of each row for cross-validation: `policy_id`, else company, else `file:row`.
-    pub group: Vec<String>,
+    /// The fold group of each row (rows of one group always share a fold, in the threshold
+    /// folds of training and in cross-validation): `policy_id`, else company, else `file:row`.
+    /// Not a paragraph: see [`LabelledData::paragraphs`].
+    pub fold_group: Vec<String>,
     /// `policy_id` column, when present.
     pub policy_id: Vec<Option<String>>,
     /// `segment_id` column, when present.
@@ -96,7 +98,7 @@ impl LabelledData {
             texts: idx.iter().map(|&i| self.texts[i].clone()).collect(),
             labels: idx.iter().map(|&i| self.labels[i].clone()).collect(),
             company: idx.iter().map(|&i| self.company[i].clone()).collect(),
-            group: idx.iter().map(|&i| self.group[i].clone()).collect(),
+            fold_group: idx.iter().map(|&i| self.fold_group[i].clone()).collect(),
             policy_id: idx.iter().map(|&i| self.policy_id[i].clone()).collect(),
             segment_id: idx.iter().map(|&i| self.segment_id[i].clone()).collect(),
             sources: self.sources.clone(),
@@ -296,7 +298,7 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
         out.texts.push(text.to_string());
         out.labels.push(labs);
         out.company.push(company);
-        out.group.push(group);
+        out.fold_group.push(group);
         out.policy_id.push(policy);
         out.segment_id.push(get(segment_col));
     }

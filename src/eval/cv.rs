@@ -119,7 +119,7 @@ pub fn cross_validate(
     seed: u64,
     progress: CvProgress<'_>,
 ) -> Result<CvReport> {
-    let mut groups: Vec<&String> = data.group.iter().collect();
+    let mut groups: Vec<&String> = data.fold_group.iter().collect();
     groups.sort();
     groups.dedup();
     if k < 2 || groups.len() < k {
@@ -129,7 +129,7 @@ pub fn cross_validate(
         )));
     }
     let labels = data.label_names();
-    let folds = group_folds(&data.group, k, seed);
+    let folds = group_folds(&data.fold_group, k, seed);
     let mut per_fold = Vec::with_capacity(k);
     for f in 0..k {
         let train: Vec<usize> = (0..data.len()).filter(|&r| folds[r] != f).collect();

@@ -174,14 +174,14 @@ impl Model {
         let context_owned = data.contexts();
         let contexts: Vec<&str> = context_owned.iter().map(|c| &**c).collect();
 
-        let mut groups: Vec<&String> = data.group.iter().collect();
+        let mut groups: Vec<&String> = data.fold_group.iter().collect();
         groups.sort();
         groups.dedup();
         let k = p.threshold_folds.min(groups.len());
         let mut neighbours = None;
         let mut fold_cores = Vec::new();
         let (thresholds, cv) = if k >= 2 {
-            let folds = group_folds(&data.group, k, p.seed);
+            let folds = group_folds(&data.fold_group, k, p.seed);
             let mut oof = Probabilities::new(n, nl);
             for f in 0..k {
                 progress(TrainStage::Fold(f + 1, k));
@@ -274,7 +274,7 @@ mod tests {
                     .collect(),
             );
             d.company.push(String::new());
-            d.group.push(format!("g{i}"));
+            d.fold_group.push(format!("g{i}"));
             d.policy_id.push(None);
             d.segment_id.push(None);
         }

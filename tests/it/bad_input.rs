@@ -1,8 +1,6 @@
 //! Bad input gets a one-line error naming the file (and line), a non-zero exit, and no panic.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn failure(cmd: &mut assert_cmd::Command) -> (i32, String) {

@@ -1,9 +1,7 @@
 //! `classify diff OLD NEW`: practices added, removed and reworded between two versions of a
 //! policy, with the sentences as evidence.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -1,8 +1,6 @@
 //! End-to-end tests of the CLI contract through the `classify` binary.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use policy_classifier::labels::OPP115;
 use std::path::Path;
 

@@ -1,9 +1,7 @@
 //! The HTML report: always written by `classify report`, self-contained, with every piece of
 //! policy text escaped; rendered in headless Chromium when it is installed.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 

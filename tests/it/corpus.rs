@@ -1,9 +1,7 @@
 //! Checks on the team's own labelled corpus (`datasets/corpus.csv`): it must keep every
 //! category, every organisation, and gain no unknown label or duplicate sentence.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use policy_classifier::data::LabelledData;
 use policy_classifier::labels::OPP115;
 use std::collections::{BTreeMap, BTreeSet};

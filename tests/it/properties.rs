@@ -3,8 +3,6 @@
 //! model loader never panics. `PROPTEST_CASES=N` sets the number of cases per property
 //! (default 256); `docs/reliability.md` records a run with many more.
 
-mod common;
-
 use policy_classifier::data::LabelledData;
 use policy_classifier::features::{Normaliser, Vectoriser};
 use policy_classifier::model::{Model, TrainParams, Units, FORMAT_VERSION};
@@ -33,7 +31,7 @@ fn model() -> &'static (Model, Vec<u8>) {
     M.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let mut data = LabelledData::default();
-        data.read_csv(&common::tiny_training_csv(dir.path()))
+        data.read_csv(&crate::common::tiny_training_csv(dir.path()))
             .unwrap();
         let mut p = TrainParams::default();
         p.vectoriser.min_df = 1;
@@ -343,7 +341,7 @@ fn vectoriser() -> &'static Vectoriser {
     V.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let mut data = LabelledData::default();
-        data.read_csv(&common::tiny_training_csv(dir.path()))
+        data.read_csv(&crate::common::tiny_training_csv(dir.path()))
             .unwrap();
         let mut p = TrainParams::default();
         p.vectoriser.min_df = 1;

@@ -1,11 +1,9 @@
-//! Hardening beyond the basic bad-input suite (`tests/bad_input.rs`): huge and pathological
+//! Hardening beyond the basic bad-input suite (`tests/it/bad_input.rs`): huge and pathological
 //! inputs finish quickly with a result or a clear message, nothing is lost when a run is killed
 //! or its output pipe is closed, and results do not depend on the number of threads.
 //! `docs/reliability.md` maps every case to its test.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use policy_classifier::model::{Model, Units, FORMAT_VERSION};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};

@@ -196,7 +196,7 @@ pub fn tag_inputs(
 pub const BATCH_FILES: usize = 128;
 
 /// Where [`tag_into`] delivers tagged batches: it consumes them one at a time, in input
-/// order, on a thread of its own (e.g. [`crate::report::ReportWriter`]).
+/// order, on a thread of its own (the report writer is one).
 pub trait Sink: Send {
     /// Consumes one batch of outcomes (in input order). An error stops the tagging.
     fn add(&mut self, outcomes: Vec<Outcome>) -> Result<()>;

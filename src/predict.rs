@@ -241,17 +241,19 @@ pub fn tag_into<S: Sink>(
     })
 }
 
+/// The shipped model (`models/default.model`), for the unit tests of tagging and its sinks.
+#[cfg(test)]
+pub(crate) fn shipped_model() -> Model {
+    Model::from_bytes(
+        include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model")),
+        std::path::Path::new("default.model"),
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn model() -> Model {
-        Model::from_bytes(
-            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model")),
-            std::path::Path::new("default.model"),
-        )
-        .unwrap()
-    }
 
     /// Records the batches it gets; fails on the batch numbered `fail_at`, if any.
     struct Recorder {
@@ -281,7 +283,7 @@ mod tests {
 
     #[test]
     fn the_sink_gets_every_input_in_order_in_batches() {
-        let model = model();
+        let model = shipped_model();
         let inputs = inputs(2 * BATCH_FILES + 3);
         let calls = std::sync::atomic::AtomicUsize::new(0);
         let mut seen = Vec::new();
@@ -315,7 +317,7 @@ mod tests {
 
     #[test]
     fn a_sink_error_stops_the_tagging_and_is_returned() {
-        let model = model();
+        let model = shipped_model();
         let inputs = inputs(10 * BATCH_FILES);
         let mut tagged = 0;
         let err = tag_into(

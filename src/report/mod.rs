@@ -264,11 +264,7 @@ mod tests {
 
     #[test]
     fn a_write_error_stops_the_report_and_names_the_file() {
-        let model = Model::from_bytes(
-            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model")),
-            Path::new("default.model"),
-        )
-        .unwrap();
+        let model = crate::predict::shipped_model();
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("acme.example.txt");
         std::fs::write(

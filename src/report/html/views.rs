@@ -187,11 +187,7 @@ mod tests {
 
     #[test]
     fn a_practice_without_its_own_terms_is_explained_by_its_paragraph() {
-        let model = Model::from_bytes(
-            include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/models/default.model")),
-            std::path::Path::new("default.model"),
-        )
-        .unwrap();
+        let model = crate::predict::shipped_model();
         let nl = model.labels.len();
         // A sentence with no known word, tagged with label 0 as the neighbour stage can.
         let s = TaggedSentence {

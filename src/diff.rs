@@ -164,14 +164,9 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// FNV-1a of a word or bigram: stable and fast; collisions only blur the similarity slightly.
 fn hash(s: &str) -> u64 {
-    // FNV-1a: stable and fast; collisions only blur the similarity slightly.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    crate::hash::fnv1a(s.as_bytes())
 }
 
 /// Sorted, deduplicated hashes of a sentence's words and of its word bigrams.

@@ -10,6 +10,7 @@
 //! cannot inject markup.
 
 use crate::report::Coverage;
+use crate::text::truncate_chars;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -80,17 +81,6 @@ pub fn dark_cell(share: f64, max: f64) -> bool {
     max > 0.0 && share > 0.0 && (share / max).sqrt() > 0.5
 }
 
-/// Shortens `s` to at most `n` characters, with an ellipsis.
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// A rough width in pixels of `s` at 12 px sans-serif.
 fn text_width(s: &str) -> i32 {
     (s.chars().count() as f64 * 6.8).ceil() as i32
@@ -116,9 +106,9 @@ pub fn coverage_svg(labels: &[String], cov: &[Coverage]) -> Result<String, Strin
     let shown = &rows[..rows.len().min(MAX_HEATMAP_ROWS)];
     let names: Vec<String> = shown
         .iter()
-        .map(|r| truncate(&policy_name(&r[0]), 44))
+        .map(|r| truncate_chars(&policy_name(&r[0]), 44))
         .collect();
-    let short: Vec<String> = labels.iter().map(|l| truncate(l, 40)).collect();
+    let short: Vec<String> = labels.iter().map(|l| truncate_chars(l, 40)).collect();
     let (cell_w, cell_h) = (64, 24);
     let left = names
         .iter()
@@ -265,7 +255,7 @@ pub fn practice_counts(labels: &[String], cov: &[Coverage]) -> (Vec<usize>, usiz
 /// states each practice.
 pub fn practices_svg(labels: &[String], cov: &[Coverage]) -> Result<String, String> {
     let (counts, n) = practice_counts(labels, cov);
-    let short: Vec<String> = labels.iter().map(|l| truncate(l, 40)).collect();
+    let short: Vec<String> = labels.iter().map(|l| truncate_chars(l, 40)).collect();
     let left = short.iter().map(|l| text_width(l)).max().unwrap_or(60) + 16;
     let (bar_w, row_h, top) = (420, 26, 44);
     let width = left + bar_w + 110;

@@ -12,12 +12,14 @@ use crate::error::{Error, Result};
 
 mod html;
 mod metadata;
+mod truncate;
 
 pub use html::html_to_text;
 pub use metadata::{company_from_path, parse_header, Archive, PolicyVersion};
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+pub use truncate::truncate_chars;
 
 /// The kind of source a document was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -227,9 +227,15 @@ fn report(a: ReportArgs) -> Result<ExitCode> {
     );
     let mut failed = 0;
     let writer = report::ReportWriter::create(&model, &a.out)?;
-    let summary = writer.tag_and_write(&inputs, &opts, &|| pb.inc(1), &mut |outcomes| {
-        failed += pb.suspend(|| report_problems(outcomes));
-    })?;
+    let writer = predict::tag_into(
+        &model,
+        &inputs,
+        &opts,
+        &|| pb.inc(1),
+        &mut |outcomes| failed += pb.suspend(|| report_problems(outcomes)),
+        writer,
+    )?;
+    let summary = writer.finish()?;
     pb.finish_and_clear();
     output::print_coverage(&model, &summary, &a.out)?;
     Ok(exit_for(failed))

@@ -9,6 +9,7 @@ use policy_classifier::labels::{Decisions, Probabilities};
 use policy_classifier::model::{Model, FROM_PARAGRAPH};
 use policy_classifier::predict::Outcome;
 use policy_classifier::report::{self, ReportSummary};
+use policy_classifier::text::truncate_chars;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::time::Duration;
@@ -500,16 +501,6 @@ fn paint(s: &str, code: &str, on: bool) -> String {
     }
 }
 
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
 pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -> Result<()> {
     use comfy_table::Color;
     use policy_classifier::diff::{PracticeStatus, Side};
@@ -602,7 +593,7 @@ pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -
                     "  {mark} [{} p={:.2}] {}",
                     e.sentence,
                     e.probability,
-                    clip(&e.text, WIDTH)
+                    truncate_chars(&e.text, WIDTH)
                 );
                 writeln!(out, "{}", paint(&line, colour, on))?;
             }
@@ -612,8 +603,8 @@ pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -
                 "  ~ [{} → {}] {}\n        → {}",
                 r.old.sentence,
                 r.new.sentence,
-                clip(&r.old.text, WIDTH),
-                clip(&r.new.text, WIDTH)
+                truncate_chars(&r.old.text, WIDTH),
+                truncate_chars(&r.new.text, WIDTH)
             );
             writeln!(out, "{}", paint(&line, "33", on))?;
         }

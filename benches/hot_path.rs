@@ -204,7 +204,7 @@ fn bench_transform_and_score(c: &mut Criterion) {
             b.iter(|| {
                 for t in texts {
                     model
-                        .vectoriser
+                        .vectoriser()
                         .transform_into(&normaliser, t, None, &mut scratch, &mut row);
                     black_box(row.len());
                 }

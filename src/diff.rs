@@ -308,8 +308,8 @@ pub fn diff_documents(model: &Model, old: &TaggedDocument, new: &TaggedDocument)
     }
     counts.added = al.new_to_old.iter().filter(|m| m.is_none()).count();
 
-    let mut practices = Vec::with_capacity(model.labels.len());
-    for (l, label) in model.labels.iter().enumerate() {
+    let mut practices = Vec::with_capacity(model.labels().len());
+    for (l, label) in model.labels().iter().enumerate() {
         let has = |s: &TaggedSentence| s.labels.contains(&l);
         let old_n = old.sentences.iter().filter(|s| has(s)).count();
         let new_n = new.sentences.iter().filter(|s| has(s)).count();

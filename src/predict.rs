@@ -83,7 +83,7 @@ pub struct TagOptions {
 
 /// Splits and classifies one document.
 pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> TaggedDocument {
-    let sents = match model.params.unit {
+    let sents = match model.params().unit {
         crate::model::Unit::Sentence => sentences::split(&doc.text, doc.body_start, opts),
         crate::model::Unit::Segment => sentences::split_paragraphs(&doc.text, doc.body_start, opts),
     };
@@ -95,7 +95,7 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
         .enumerate()
         .map(|(i, s)| {
             let p = probs.row(i).to_vec();
-            let labels = model.thresholds.labels_of(&p);
+            let labels = model.thresholds().labels_of(&p);
             TaggedSentence {
                 index: i,
                 span: s.span,

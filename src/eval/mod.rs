@@ -64,10 +64,10 @@ pub struct Assessment {
 /// scored in its segment, as in training ([`Model::probabilities`] of labelled units).
 pub fn assess(model: &Model, data: &LabelledData, labels: &[String]) -> Assessment {
     let probabilities = model.probabilities(crate::model::Units::Labelled(data));
-    let decisions = model.thresholds.decide(&probabilities);
+    let decisions = model.thresholds().decide(&probabilities);
     let gold = Decisions::gold(labels, &data.labels);
     let mut pred = Decisions::new(data.len(), labels.len());
-    for (ml, name) in model.labels.iter().enumerate() {
+    for (ml, name) in model.labels().iter().enumerate() {
         if let Some(l) = labels.iter().position(|x| x == name) {
             for r in 0..data.len() {
                 pred.set(r, l, decisions.get(r, ml));

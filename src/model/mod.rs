@@ -77,35 +77,37 @@ pub struct CvSummary {
     pub scores: Scores,
 }
 
-/// A trained multi-label model.
+/// A trained multi-label model. Its fields are private: a `Model` is made only by
+/// [`Model::fit`] or by [`Model::from_bytes`] (which checks every dimension), so it is
+/// consistent by construction; read it through the accessors.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
     /// Label names, from the training data.
-    pub labels: Vec<String>,
+    labels: Vec<String>,
     /// The fitted vectoriser.
-    pub vectoriser: Vectoriser,
+    vectoriser: Vectoriser,
     /// Weights, feature-major: `weights[f * labels.len() + l]`.
-    pub weights: Vec<f32>,
+    weights: Vec<f32>,
     /// Intercept per label.
-    pub intercepts: Vec<f32>,
+    intercepts: Vec<f32>,
     /// The neighbour stage, when trained: revises each unit's probabilities with its
     /// paragraph's (see [`neighbours`]).
-    pub neighbours: Option<NeighbourStage>,
+    neighbours: Option<NeighbourStage>,
     /// Decision threshold per label (applied to the final probabilities).
-    pub thresholds: Thresholds,
+    thresholds: Thresholds,
     /// The parameters used.
-    pub params: TrainParams,
+    params: TrainParams,
     /// What it was trained on.
-    pub training: TrainingInfo,
+    training: TrainingInfo,
     /// Cross-validated metrics, when threshold folds were used.
-    pub cv: Option<CvSummary>,
+    cv: Option<CvSummary>,
     /// Crate version that wrote the model.
-    pub written_by: String,
+    written_by: String,
     /// Labels whose final fit kept the sparse solver's solution because linfa-logistic's
     /// dense matrix would have exceeded [`TrainParams::dense_limit_mib`] (known after
     /// training only; not stored in the model file).
     #[serde(skip)]
-    pub sparse_only: Vec<usize>,
+    sparse_only: Vec<usize>,
 }
 
 /// Progress events during training.
@@ -127,4 +129,51 @@ pub(crate) fn shipped_for_tests() -> Model {
         std::path::Path::new("default"),
     )
     .expect("the shipped model loads")
+}
+
+impl Model {
+    /// Label names, from the training data (OPP-115 categories first in their order).
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The fitted vectoriser.
+    pub fn vectoriser(&self) -> &Vectoriser {
+        &self.vectoriser
+    }
+
+    /// Decision thresholds per label.
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.thresholds
+    }
+
+    /// The training parameters used.
+    pub fn params(&self) -> &TrainParams {
+        &self.params
+    }
+
+    /// What the model was trained on.
+    pub fn training(&self) -> &TrainingInfo {
+        &self.training
+    }
+
+    /// Cross-validated metrics of the threshold folds, when they were used.
+    pub fn cv(&self) -> Option<&CvSummary> {
+        self.cv.as_ref()
+    }
+
+    /// Crate version that wrote the model.
+    pub fn written_by(&self) -> &str {
+        &self.written_by
+    }
+
+    /// Labels whose final fit kept the sparse solver's solution (known after training only).
+    pub fn sparse_only(&self) -> &[usize] {
+        &self.sparse_only
+    }
+
+    /// Whether the model has a neighbour stage.
+    pub fn has_neighbour_stage(&self) -> bool {
+        self.neighbours.is_some()
+    }
 }

@@ -82,7 +82,7 @@ impl CoverageAccumulator {
         let mut out = Vec::new();
         for ((company, date), c) in self.by_company {
             let total = c.total;
-            for (l, label) in model.labels.iter().enumerate() {
+            for (l, label) in model.labels().iter().enumerate() {
                 let n = c.tagged.get(l).copied().unwrap_or(0);
                 let sum = c.sum.get(l).copied().unwrap_or(0.0);
                 out.push(Coverage {

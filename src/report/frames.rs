@@ -76,7 +76,7 @@ pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<
         ),
         label_column(model, &rows),
     ];
-    for (l, name) in model.labels.iter().enumerate() {
+    for (l, name) in model.labels().iter().enumerate() {
         cols.push(Column::new(
             name.as_str().into(),
             rows.iter().map(|(_, s)| s.probs[l]).collect::<Vec<_>>(),
@@ -105,7 +105,7 @@ fn label_column(model: &Model, rows: &[(&TaggedDocument, &TaggedSentence)]) -> C
 pub fn join_labels(model: &Model, labels: &[usize]) -> String {
     labels
         .iter()
-        .map(|&l| model.labels[l].as_str())
+        .map(|&l| model.labels()[l].as_str())
         .collect::<Vec<_>>()
         .join(";")
 }

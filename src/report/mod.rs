@@ -202,11 +202,11 @@ impl<'m> ReportWriter<'m> {
         };
         let cov = coverage.finish(model);
         let p = dir.join("coverage.svg");
-        let coverage_svg = crate::report::charts::coverage_svg(&model.labels, &cov)
+        let coverage_svg = crate::report::charts::coverage_svg(model.labels(), &cov)
             .map_err(|e| polars_err(&p, e))?;
         write(&p, coverage_svg.as_bytes())?;
         let p = dir.join("practices.svg");
-        let practices_svg = crate::report::charts::practices_svg(&model.labels, &cov)
+        let practices_svg = crate::report::charts::practices_svg(model.labels(), &cov)
             .map_err(|e| polars_err(&p, e))?;
         write(&p, practices_svg.as_bytes())?;
         let views: Vec<&TaggedDocument> = views.values().collect();

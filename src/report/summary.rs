@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 /// file accounting.
 pub fn summary_markdown(model: &Model, cov: &[Coverage], files: &[FileStatus]) -> String {
     let mut s = String::from("# Policy coverage\n\n");
-    let _ = writeln!(s, "| company | date | {} |", model.labels.join(" | "));
-    let _ = writeln!(s, "|---|---|{}", "---|".repeat(model.labels.len()));
+    let _ = writeln!(s, "| company | date | {} |", model.labels().join(" | "));
+    let _ = writeln!(s, "|---|---|{}", "---|".repeat(model.labels().len()));
     for row in cov.chunk_by(|a, b| a.company == b.company && a.date == b.date) {
         let cells: Vec<String> = row
             .iter()

@@ -245,7 +245,7 @@ fn train_is_deterministic_and_model_round_trips() {
     );
     let model = policy_classifier::Model::load(&a).unwrap();
     assert_eq!(
-        model.labels,
+        model.labels(),
         [
             "First Party Collection/Use",
             "Third Party Sharing/Collection",
@@ -320,12 +320,12 @@ fn opp115_train_evaluate_predict_report_seeds() {
     let model = dir.path().join("opp.model");
     train_opp115(&shared, &model);
     let m = policy_classifier::Model::load(&model).unwrap();
-    assert_eq!(m.labels, OPP115);
-    assert_eq!(m.training.rows, 8407);
+    assert_eq!(m.labels(), OPP115);
+    assert_eq!(m.training().rows, 8407);
     assert!(
-        m.cv.as_ref().unwrap().scores.micro_f1 > 0.5,
+        m.cv().as_ref().unwrap().scores.micro_f1 > 0.5,
         "cv micro-F1 {:?}",
-        m.cv.as_ref().map(|c| c.scores.micro_f1)
+        m.cv().as_ref().map(|c| c.scores.micro_f1)
     );
 
     // evaluate: JSON metrics at three levels and the predictions file, column by column

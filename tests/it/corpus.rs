@@ -73,8 +73,8 @@ fn no_duplicates_and_every_organisation_has_one_policy_id() {
 #[test]
 fn shipped_model_was_trained_on_this_corpus() {
     let model = policy_classifier::Model::load(&repo().join("models/default.model")).unwrap();
-    assert_eq!(model.labels, OPP115);
-    let src = &model.training.sources;
+    assert_eq!(model.labels(), OPP115);
+    let src = &model.training().sources;
     assert_eq!(src.len(), 1);
     assert!(src[0].path.ends_with("datasets/corpus.csv"));
     let bytes = std::fs::read(repo().join("datasets/corpus.csv")).unwrap();

@@ -192,7 +192,7 @@ proptest! {
         text in prop_oneof![any::<String>(), policy_like()],
     ) {
         let n = Normaliser::new();
-        for v in [vectoriser(), &model().0.vectoriser] {
+        for v in [vectoriser(), model().0.vectoriser()] {
             let row = v.transform(&n, &text);
             prop_assert!(row.windows(2).all(|w| w[0].0 < w[1].0), "indices not sorted/unique");
             prop_assert!(row.iter().all(|&(i, x)| (i as usize) < v.len() && x.is_finite() && x > 0.0));
@@ -214,7 +214,7 @@ proptest! {
             }),
     ) {
         let m = &model().0;
-        let nl = m.labels.len();
+        let nl = m.labels().len();
         let a: Vec<&str> = texts.iter().map(String::as_str).collect();
         let b: Vec<&str> = perm.iter().map(|&i| a[i]).collect();
         let (pa, pb) = (m.probabilities(Units::Alone(&a)), m.probabilities(Units::Alone(&b)));
@@ -283,8 +283,8 @@ proptest! {
         if let Ok(m) = Model::from_bytes(&with_checksum(&payload), Path::new("x.model")) {
             let texts = ["We collect your e-mail address.", "Ünïcode ＤＡＴＡ", ""];
             let p = m.probabilities(Units::Alone(&texts));
-            prop_assert_eq!((p.rows(), p.n_labels()), (texts.len(), m.labels.len()));
-            for l in 0..m.labels.len() {
+            prop_assert_eq!((p.rows(), p.n_labels()), (texts.len(), m.labels().len()));
+            for l in 0..m.labels().len() {
                 let _ = m.explain(texts[0], None, l, 3);
             }
         }
@@ -347,8 +347,8 @@ fn vectoriser() -> &'static Vectoriser {
         p.vectoriser.min_df = 1;
         p.vectoriser.max_features = 12;
         let m = Model::fit(&data, &p.check().unwrap(), &|_| {}).unwrap();
-        assert_eq!(m.vectoriser.len(), 12, "the chi² cap applies");
-        m.vectoriser
+        assert_eq!(m.vectoriser().len(), 12, "the chi² cap applies");
+        m.vectoriser().clone()
     })
 }
 

@@ -414,9 +414,9 @@ fn training_csv_with_bom_crlf_and_quoted_newlines() {
             .arg(&m),
     );
     let model = Model::load(&m).unwrap();
-    assert_eq!(model.training.rows, 6);
+    assert_eq!(model.training().rows, 6);
     assert_eq!(
-        model.labels,
+        model.labels(),
         [
             "First Party Collection/Use",
             "Third Party Sharing/Collection",
@@ -487,8 +487,8 @@ fn labels_with_only_positive_or_only_negative_rows() {
             None => {
                 assert_eq!(code, 0, "{name}: {stderr}");
                 let model = Model::load(&m).unwrap();
-                assert_eq!(model.labels, ["Data Retention"]);
-                assert!(model.thresholds.get(0).is_finite());
+                assert_eq!(model.labels(), ["Data Retention"]);
+                assert!(model.thresholds().get(0).is_finite());
                 let p = model.probabilities(Units::Alone(&["we keep logs", "hello"]));
                 assert!(
                     p.as_slice().iter().all(|x| (0.0..=1.0).contains(x)),

@@ -201,8 +201,8 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let model = load_model(a.model.model.as_deref())?;
-    data.check_labels(&model.labels)?;
-    let assessed = eval::assess(&model, &data, &model.labels);
+    data.check_labels(model.labels())?;
+    let assessed = eval::assess(&model, &data, model.labels());
     if let Some(p) = &a.predictions {
         output::write_predictions_csv(p, &model, &assessed.probabilities, &assessed.decisions)?;
     }

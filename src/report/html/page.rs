@@ -166,7 +166,7 @@ fn sorted_docs<'a>(
 /// The report page.
 pub fn report_html(model: &Model, page: &ReportPage) -> String {
     let (cov, files, charts) = (page.coverage, page.files, &page.charts);
-    let nl = model.labels.len();
+    let nl = model.labels().len();
     let mut sorted = sorted_docs(page.views);
     sorted.truncate(MAX_POLICY_VIEWS);
     let viewed = sorted.len();
@@ -220,7 +220,7 @@ pub fn report_html(model: &Model, page: &ReportPage) -> String {
         },
         total_sentences,
         nl,
-        escape(&model.written_by),
+        escape(model.written_by()),
     );
     let timeline = timeline_html(model, &sorted, &rows);
     if !timeline.is_empty() {
@@ -236,7 +236,7 @@ pub fn report_html(model: &Model, page: &ReportPage) -> String {
                  Click a company to read its policy, a cell to jump to the first sentence stating the practice.</p>\n");
     h.push_str(&legend(model));
     h.push_str("<div class=\"scroll\"><table class=\"heat\"><thead><tr><th>Company</th><th>Date</th><th class=\"num\">Sentences</th>");
-    for (l, name) in model.labels.iter().enumerate() {
+    for (l, name) in model.labels().iter().enumerate() {
         let _ = write!(
             h,
             "<th class=\"lab\"><span class=\"sw k{l}\"></span>{}</th>",
@@ -307,8 +307,8 @@ pub fn report_html(model: &Model, page: &ReportPage) -> String {
     h.push_str(&inputs_html(files));
     h.push_str("</main>\n<aside id=\"inspector\" hidden><button class=\"close\" type=\"button\" aria-label=\"close\">×</button><div class=\"body\"></div></aside>\n");
     let meta = serde_json::json!({
-        "labels": model.labels,
-        "thresholds": model.thresholds.as_slice().iter().map(|&t| (t as f64 * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
+        "labels": model.labels(),
+        "thresholds": model.thresholds().as_slice().iter().map(|&t| (t as f64 * 1000.0).round() / 1000.0).collect::<Vec<_>>(),
     });
     let _ = write!(
         h,
@@ -331,7 +331,7 @@ fn legend(model: &Model) -> String {
     let mut s = String::from(
         "<ul class=\"legend\" title=\"click a practice to highlight only its sentences\">",
     );
-    for (l, name) in model.labels.iter().enumerate() {
+    for (l, name) in model.labels().iter().enumerate() {
         let _ = write!(
             s,
             "<li data-only=\"{l}\"><span class=\"sw k{l}\"></span>{}</li>",

@@ -44,7 +44,7 @@ pub(super) fn timeline_html(
             "<h3>{}</h3>\n<div class=\"scroll\"><table class=\"heat\"><thead><tr><th>Date</th><th class=\"num\">Sentences</th>",
             escape(company)
         );
-        for (l, name) in model.labels.iter().enumerate() {
+        for (l, name) in model.labels().iter().enumerate() {
             let _ = write!(
                 h,
                 "<th class=\"lab\"><span class=\"sw k{l}\"></span>{}</th>",

@@ -29,7 +29,7 @@ fn sentence_info(
     for (&l, t) in s.labels.iter().zip(explained) {
         title.push(format!(
             "{} {:.2} · {}",
-            model.labels[l],
+            model.labels()[l],
             s.probs[l],
             if t.is_empty() {
                 FROM_PARAGRAPH.to_string()
@@ -43,7 +43,7 @@ fn sentence_info(
         if let Some((l, p)) = s.probs.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) {
             title.push(format!(
                 "no practice (most likely: {} {p:.2})",
-                model.labels[l]
+                model.labels()[l]
             ));
         }
     }
@@ -135,7 +135,7 @@ pub(super) fn policy_view(
     }
     h.push_str("</p>\n<p class=\"stated\">States: ");
     let mut silent = Vec::new();
-    for (l, name) in model.labels.iter().enumerate() {
+    for (l, name) in model.labels().iter().enumerate() {
         let n = d.sentences.iter().filter(|s| s.labels.contains(&l)).count();
         match first_with_label(d, l) {
             Some(s) => {
@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn a_practice_without_its_own_terms_is_explained_by_its_paragraph() {
         let model = crate::predict::shipped_model();
-        let nl = model.labels.len();
+        let nl = model.labels().len();
         // A sentence with no known word, tagged with label 0 as the neighbour stage can.
         let s = TaggedSentence {
             index: 0,
@@ -203,7 +203,7 @@ mod tests {
         let (title, _) = sentence_info(&model, &s, &row);
         assert_eq!(
             title,
-            format!("{} 0.70 · {FROM_PARAGRAPH}", model.labels[0])
+            format!("{} 0.70 · {FROM_PARAGRAPH}", model.labels()[0])
         );
     }
 }

@@ -39,32 +39,32 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
     writeln!(
         out,
         "trained on {} rows, {} labels, {} features in {:.1} s → {}",
-        model.training.rows,
-        model.labels.len(),
-        model.vectoriser.len(),
+        model.training().rows,
+        model.labels().len(),
+        model.vectoriser().len(),
         took.as_secs_f64(),
         path.display()
     )?;
-    if !model.sparse_only.is_empty() {
+    if !model.sparse_only().is_empty() {
         let names: Vec<&str> = model
-            .sparse_only
+            .sparse_only()
             .iter()
-            .map(|&l| model.labels[l].as_str())
+            .map(|&l| model.labels()[l].as_str())
             .collect();
         eprintln!(
             "classify: note: {} of {} labels keep the sparse solver's weights (the same objective): linfa-logistic's dense matrix would exceed {} MiB ({})",
             names.len(),
-            model.labels.len(),
-            model.params.dense_limit_mib,
+            model.labels().len(),
+            model.params().dense_limit_mib,
             names.join(", ")
         );
     }
-    if let Some(cv) = &model.cv {
+    if let Some(cv) = model.cv() {
         writeln!(
             out,
             "{}-fold grouped CV (out-of-fold, {} level): micro-F1 {:.3}, macro-F1 {:.3}",
             cv.folds,
-            match model.params.unit {
+            match model.params().unit {
                 policy_classifier::model::Unit::Sentence => "sentence",
                 policy_classifier::model::Unit::Segment => "segment",
             },
@@ -74,16 +74,15 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
     }
     let mut t = new_table();
     t.set_header(vec!["label", "rows", "threshold", "cv F1"]);
-    for (l, name) in model.labels.iter().enumerate() {
+    for (l, name) in model.labels().iter().enumerate() {
         let f1 = model
-            .cv
-            .as_ref()
+            .cv()
             .map(|c| format!("{:.3}", c.scores.per_label[l].f1))
             .unwrap_or_else(|| "-".into());
         t.add_row(vec![
             name.clone(),
-            model.training.label_counts[l].to_string(),
-            format!("{:.3}", model.thresholds.get(l)),
+            model.training().label_counts[l].to_string(),
+            format!("{:.3}", model.thresholds().get(l)),
             f1,
         ]);
     }
@@ -93,7 +92,7 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
 
 fn probs_json(model: &Model, probs: &[f32]) -> serde_json::Map<String, serde_json::Value> {
     model
-        .labels
+        .labels()
         .iter()
         .zip(probs)
         .map(|(l, &p)| (l.clone(), serde_json::json!((p as f64 * 1e6).round() / 1e6)))
@@ -122,7 +121,7 @@ pub fn print_predictions(
                 "text".into(),
                 "labels".into(),
             ];
-            header.extend(model.labels.iter().cloned());
+            header.extend(model.labels().iter().cloned());
             w.write_record(&header)?;
             for d in docs {
                 for s in &d.sentences {
@@ -150,7 +149,7 @@ pub fn print_predictions(
                         "file": d.path.display().to_string(),
                         "sentence": s.index,
                         "text": s.text,
-                        "labels": s.labels.iter().map(|&l| model.labels[l].as_str()).collect::<Vec<_>>(),
+                        "labels": s.labels.iter().map(|&l| model.labels()[l].as_str()).collect::<Vec<_>>(),
                         "probabilities": probs_json(model, &s.probs),
                         "span": [s.span.start, s.span.end],
                     });
@@ -200,7 +199,7 @@ pub fn print_predictions(
                     let mut labs: Vec<String> = s
                         .labels
                         .iter()
-                        .map(|&l| format!("{} ({:.2})", model.labels[l], s.probs[l]))
+                        .map(|&l| format!("{} ({:.2})", model.labels()[l], s.probs[l]))
                         .collect();
                     if explain {
                         let ctx = contexts.get(i).map(|c| &**c);
@@ -214,7 +213,7 @@ pub fn print_predictions(
                             } else {
                                 terms.join(", ")
                             };
-                            labs.push(format!("  ↳ {}: {why}", model.labels[l]));
+                            labs.push(format!("  ↳ {}: {why}", model.labels()[l]));
                         }
                     }
                     let mut by_prob = s.labels.clone();
@@ -256,7 +255,7 @@ fn explanations_json(
             .into_iter()
             .map(|t| serde_json::json!({"term": t.to_string(), "contribution": (t.contribution as f64 * 1e6).round() / 1e6}))
             .collect();
-        m.insert(model.labels[l].clone(), serde_json::Value::Array(terms));
+        m.insert(model.labels()[l].clone(), serde_json::Value::Array(terms));
     }
     serde_json::Value::Object(m)
 }
@@ -267,17 +266,17 @@ pub fn write_predictions_csv(
     probs: &Probabilities,
     pred: &Decisions,
 ) -> Result<()> {
-    let nl = model.labels.len();
+    let nl = model.labels().len();
     let mut buf = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut buf);
         let mut header = vec!["row".to_string(), "predicted".into()];
-        header.extend(model.labels.iter().cloned());
+        header.extend(model.labels().iter().cloned());
         w.write_record(&header)?;
         for r in 0..probs.rows() {
             let labs: Vec<&str> = (0..nl)
                 .filter(|&l| pred.get(r, l))
-                .map(|l| model.labels[l].as_str())
+                .map(|l| model.labels()[l].as_str())
                 .collect();
             let mut rec = vec![r.to_string(), labs.join(";")];
             rec.extend(probs.row(r).iter().map(|p| format!("{p:.6}")));
@@ -352,7 +351,7 @@ pub fn print_coverage(model: &Model, summary: &ReportSummary, dir: &Path) -> Res
     let on = colour_enabled();
     let mut t = new_table();
     let mut header = vec!["company".to_string(), "sentences".into()];
-    header.extend(model.labels.iter().cloned());
+    header.extend(model.labels().iter().cloned());
     t.set_header(header);
     let policies = policy_classifier::report::charts::policy_rows(&summary.coverage);
     for policy in policies.iter().take(MAX_TABLE_POLICIES) {

@@ -199,7 +199,7 @@ S_OURS=$(python3 "$HELP" sentences "$WORK/rep/files.csv")
 S_PEER=$(grep -o '[0-9]* sentences' "$WORK/peer_tag.out" | grep -o '[0-9]*')
 pair "(b) report over unlabelled/ ($N_FILES files): ours (2 threads) vs peer tag" ours_report peer_tag "$S_OURS|$S_PEER"
 info "(b) samples" "ours $((RUNS * REPORT_REPEAT)) runs ($REPORT_REPEAT in a row per round), peer $RUNS runs"
-info "sentences found in unlabelled/" "ours $S_OURS (splitter of src/sentences.rs), peer $S_PEER (its regex)"
+info "sentences found in unlabelled/" "ours $S_OURS (splitter of src/sentences/), peer $S_PEER (its regex)"
 
 # ---- (c) predict throughput on one sentence list ----
 log "(c) predict on $AUG_N rows, $RUNS runs each"

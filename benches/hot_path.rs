@@ -21,7 +21,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use policy_classifier::data::LabelledData;
 use policy_classifier::features::{Normaliser, Scratch, SparseRow, Tokens};
-use policy_classifier::model::{Model, TrainParams};
+use policy_classifier::model::{Model, TrainParams, Units};
 use policy_classifier::predict;
 use policy_classifier::sentences::{self, SplitOptions};
 use policy_classifier::text::{self, ReadOptions};
@@ -204,7 +204,7 @@ fn bench_transform_and_score(c: &mut Criterion) {
             b.iter(|| {
                 for t in texts {
                     model
-                        .vectoriser
+                        .vectoriser()
                         .transform_into(&normaliser, t, None, &mut scratch, &mut row);
                     black_box(row.len());
                 }
@@ -218,7 +218,7 @@ fn bench_transform_and_score(c: &mut Criterion) {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("sentences", n), &refs, |b, refs| {
-            b.iter(|| model.probabilities(black_box(refs)))
+            b.iter(|| model.probabilities(Units::Alone(black_box(refs))))
         });
     }
     g.finish();
@@ -234,7 +234,7 @@ fn bench_transform_and_score(c: &mut Criterion) {
             .collect();
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("sentences", n), &blocks, |b, blocks| {
-            b.iter(|| model.probabilities_of_blocks(black_box(blocks)))
+            b.iter(|| model.probabilities(Units::Blocks(black_box(blocks))))
         });
     }
     g.finish();

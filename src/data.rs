@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::labels;
+use crate::sentences::paragraph::Paragraphs;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -16,8 +17,10 @@ pub struct LabelledData {
     pub labels: Vec<Vec<String>>,
     /// Company column (empty when absent).
     pub company: Vec<String>,
-    /// Group of each row for cross-validation: `policy_id`, else company, else `file:row`.
-    pub group: Vec<String>,
+    /// The fold group of each row (rows of one group always share a fold, in the threshold
+    /// folds of training and in cross-validation): `policy_id`, else company, else `file:row`.
+    /// Not a paragraph: see [`LabelledData::paragraphs`].
+    pub fold_group: Vec<String>,
     /// `policy_id` column, when present.
     pub policy_id: Vec<Option<String>>,
     /// `segment_id` column, when present.
@@ -65,56 +68,28 @@ impl LabelledData {
     }
 
     /// The context of every row: its segment (`policy_id` + `segment_id`, rows in file order)
-    /// as built by [`crate::features::paragraph_contexts`], or the row's own text when the ids
-    /// are missing.
+    /// through [`Paragraphs::contexts`], or the row's own text when the ids are missing.
     pub fn contexts(&self) -> Vec<std::sync::Arc<str>> {
-        let mut out: Vec<std::sync::Arc<str>> = vec![std::sync::Arc::from(""); self.len()];
-        for rows in self.paragraphs() {
-            let texts: Vec<&str> = rows.iter().map(|&i| self.texts[i].as_str()).collect();
-            for (&i, c) in rows.iter().zip(crate::features::paragraph_contexts(&texts)) {
-                out[i] = c;
-            }
-        }
-        out
+        let texts: Vec<&str> = self.texts.iter().map(String::as_str).collect();
+        self.paragraphs().contexts(&texts)
     }
 
     /// The rows of each paragraph (segment: same `policy_id` and `segment_id`), in file
     /// order, paragraphs ordered by their first row; a row without both ids is a paragraph of
     /// its own. Every row is in exactly one.
-    pub fn paragraphs(&self) -> Vec<Vec<usize>> {
-        self.groups_by(|i| match (&self.policy_id[i], &self.segment_id[i]) {
-            (Some(p), Some(s)) => Some((p.as_str(), s.as_str())),
-            _ => None,
+    pub fn paragraphs(&self) -> Paragraphs {
+        Paragraphs::by_key(self.len(), |i| {
+            match (&self.policy_id[i], &self.segment_id[i]) {
+                (Some(p), Some(s)) => Some((p.as_str(), s.as_str())),
+                _ => None,
+            }
         })
     }
 
     /// The rows of each document (same `policy_id`), in file order, documents ordered by
     /// their first row; a row without a `policy_id` is a document of its own.
-    pub fn documents(&self) -> Vec<Vec<usize>> {
-        self.groups_by(|i| self.policy_id[i].as_deref().map(|p| (p, "")))
-    }
-
-    /// Rows grouped by `key` (rows whose key is `None` alone), in file order.
-    fn groups_by<'a>(
-        &'a self,
-        key: impl Fn(usize) -> Option<(&'a str, &'a str)>,
-    ) -> Vec<Vec<usize>> {
-        let mut index: std::collections::HashMap<(&str, &str), usize> =
-            std::collections::HashMap::new();
-        let mut out: Vec<Vec<usize>> = Vec::new();
-        for i in 0..self.len() {
-            match key(i) {
-                Some(k) => {
-                    let g = *index.entry(k).or_insert_with(|| {
-                        out.push(Vec::new());
-                        out.len() - 1
-                    });
-                    out[g].push(i);
-                }
-                None => out.push(vec![i]),
-            }
-        }
-        out
+    pub fn documents(&self) -> Paragraphs {
+        Paragraphs::by_key(self.len(), |i| self.policy_id[i].as_deref())
     }
 
     /// The rows at `idx`, in that order (provenance is kept as it is).
@@ -123,7 +98,7 @@ impl LabelledData {
             texts: idx.iter().map(|&i| self.texts[i].clone()).collect(),
             labels: idx.iter().map(|&i| self.labels[i].clone()).collect(),
             company: idx.iter().map(|&i| self.company[i].clone()).collect(),
-            group: idx.iter().map(|&i| self.group[i].clone()).collect(),
+            fold_group: idx.iter().map(|&i| self.fold_group[i].clone()).collect(),
             policy_id: idx.iter().map(|&i| self.policy_id[i].clone()).collect(),
             segment_id: idx.iter().map(|&i| self.segment_id[i].clone()).collect(),
             sources: self.sources.clone(),
@@ -323,7 +298,7 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
         out.texts.push(text.to_string());
         out.labels.push(labs);
         out.company.push(company);
-        out.group.push(group);
+        out.fold_group.push(group);
         out.policy_id.push(policy);
         out.segment_id.push(get(segment_col));
     }
@@ -358,10 +333,13 @@ mod tests {
         .unwrap();
         // Row 4 has no ids: alone in both groupings; a segment id is per policy.
         assert_eq!(
-            d.paragraphs(),
+            d.paragraphs().groups(),
             vec![vec![0, 2], vec![1], vec![3, 5], vec![4]]
         );
-        assert_eq!(d.documents(), vec![vec![0, 1, 2], vec![3, 5], vec![4]]);
+        assert_eq!(
+            d.documents().groups(),
+            vec![vec![0, 1, 2], vec![3, 5], vec![4]]
+        );
         let c = d.contexts();
         assert_eq!(&*c[0], "a c");
         assert_eq!(&*c[2], "a c");

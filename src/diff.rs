@@ -15,7 +15,6 @@
 
 use crate::model::Model;
 use crate::predict::{TaggedDocument, TaggedSentence};
-use crate::report::company_and_date;
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 
@@ -165,14 +164,9 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// FNV-1a of a word or bigram: stable and fast; collisions only blur the similarity slightly.
 fn hash(s: &str) -> u64 {
-    // FNV-1a: stable and fast; collisions only blur the similarity slightly.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    crate::hash::fnv1a(s.as_bytes())
 }
 
 /// Sorted, deduplicated hashes of a sentence's words and of its word bigrams.
@@ -290,7 +284,7 @@ fn evidence(s: &TaggedSentence, l: usize) -> Evidence {
 }
 
 fn side(d: &TaggedDocument) -> Side {
-    let (company, date) = company_and_date(d);
+    let (company, date) = d.version.key();
     Side {
         file: d.path.display().to_string(),
         company,
@@ -314,8 +308,8 @@ pub fn diff_documents(model: &Model, old: &TaggedDocument, new: &TaggedDocument)
     }
     counts.added = al.new_to_old.iter().filter(|m| m.is_none()).count();
 
-    let mut practices = Vec::with_capacity(model.labels.len());
-    for (l, label) in model.labels.iter().enumerate() {
+    let mut practices = Vec::with_capacity(model.labels().len());
+    for (l, label) in model.labels().iter().enumerate() {
         let has = |s: &TaggedSentence| s.labels.contains(&l);
         let old_n = old.sentences.iter().filter(|s| has(s)).count();
         let new_n = new.sentences.iter().filter(|s| has(s)).count();

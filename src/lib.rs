@@ -9,23 +9,19 @@
 
 #![warn(missing_docs)]
 
-pub mod charts;
-pub mod cv;
 pub mod data;
 pub mod diff;
 pub mod error;
-pub mod evaluate;
+pub mod eval;
 pub mod features;
-pub mod html;
+pub mod hash;
 pub mod import;
 pub mod io;
 pub mod labels;
 pub mod model;
-pub mod neighbours;
 pub mod predict;
 pub mod report;
 pub mod sentences;
-pub mod sparse_lr;
 pub mod text;
 
 pub use error::{Error, Result};

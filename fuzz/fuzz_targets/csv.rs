@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     for v in [
         d.labels.len(),
         d.company.len(),
-        d.group.len(),
+        d.fold_group.len(),
         d.policy_id.len(),
         d.segment_id.len(),
     ] {

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(m) = Model::from_bytes(&file, Path::new("wrapped.model")) else {
         return;
     };
-    let nl = m.labels.len();
+    let nl = m.labels().len();
     let p = m.probabilities(&TEXTS);
     assert_eq!(p.len(), TEXTS.len() * nl);
     for (i, &pi) in p.iter().enumerate() {

@@ -1,0 +1,619 @@
+//! Everything the binary prints: tables, CSV, JSON, summaries.
+
+use crate::cli::{ColorChoice, DiffFormat, EvalFormat, PredictFormat};
+use anyhow::Result;
+use comfy_table::{presets, Cell, ContentArrangement, Table};
+use policy_classifier::eval::{Evaluation, Scores};
+use policy_classifier::features::Scratch;
+use policy_classifier::labels::{Decisions, Probabilities};
+use policy_classifier::model::{Model, FROM_PARAGRAPH};
+use policy_classifier::predict::Outcome;
+use policy_classifier::report::{self, ReportSummary};
+use policy_classifier::text::truncate_chars;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::Duration;
+
+/// An error and its causes on one line.
+pub fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string().replace('\n', " ")
+}
+
+fn new_table() -> Table {
+    let mut t = Table::new();
+    if std::io::stdout().is_terminal() {
+        t.load_preset(presets::UTF8_FULL_CONDENSED);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        t.load_preset(presets::ASCII_MARKDOWN);
+    }
+    if colour_enabled() {
+        // comfy-table drops styling when stdout is not a terminal; --color always keeps it.
+        t.enforce_styling();
+    }
+    t
+}
+
+pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "trained on {} rows, {} labels, {} features in {:.1} s → {}",
+        model.training().rows,
+        model.labels().len(),
+        model.vectoriser().len(),
+        took.as_secs_f64(),
+        path.display()
+    )?;
+    if !model.sparse_only().is_empty() {
+        let names: Vec<&str> = model
+            .sparse_only()
+            .iter()
+            .map(|&l| model.labels()[l].as_str())
+            .collect();
+        eprintln!(
+            "classify: note: {} of {} labels keep the sparse solver's weights (the same objective): linfa-logistic's dense matrix would exceed {} MiB ({})",
+            names.len(),
+            model.labels().len(),
+            model.params().dense_limit_mib,
+            names.join(", ")
+        );
+    }
+    if let Some(cv) = model.cv() {
+        writeln!(
+            out,
+            "{}-fold grouped CV (out-of-fold, {} level): micro-F1 {:.3}, macro-F1 {:.3}",
+            cv.folds,
+            match model.params().unit {
+                policy_classifier::model::Unit::Sentence => "sentence",
+                policy_classifier::model::Unit::Segment => "segment",
+            },
+            cv.scores.micro_f1,
+            cv.scores.macro_f1
+        )?;
+    }
+    let mut t = new_table();
+    t.set_header(vec!["label", "rows", "threshold", "cv F1"]);
+    for (l, name) in model.labels().iter().enumerate() {
+        let f1 = model
+            .cv()
+            .map(|c| format!("{:.3}", c.scores.per_label[l].f1))
+            .unwrap_or_else(|| "-".into());
+        t.add_row(vec![
+            name.clone(),
+            model.training().label_counts[l].to_string(),
+            format!("{:.3}", model.thresholds().get(l)),
+            f1,
+        ]);
+    }
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
+fn probs_json(model: &Model, probs: &[f32]) -> serde_json::Map<String, serde_json::Value> {
+    model
+        .labels()
+        .iter()
+        .zip(probs)
+        .map(|(l, &p)| (l.clone(), serde_json::json!((p as f64 * 1e6).round() / 1e6)))
+        .collect()
+}
+
+pub fn print_predictions(
+    model: &Model,
+    outcomes: &[Outcome],
+    format: PredictFormat,
+    explain: bool,
+) -> Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let docs = outcomes.iter().filter_map(|o| match o {
+        Outcome::Tagged(d) => Some(d),
+        _ => None,
+    });
+    match format {
+        PredictFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let mut header = vec![
+                "company".to_string(),
+                "file".into(),
+                "sentence".into(),
+                "text".into(),
+                "labels".into(),
+            ];
+            header.extend(model.labels().iter().cloned());
+            w.write_record(&header)?;
+            for d in docs {
+                for s in &d.sentences {
+                    let mut rec = vec![
+                        d.company.clone(),
+                        d.path.display().to_string(),
+                        s.index.to_string(),
+                        s.text.clone(),
+                        report::join_labels(model, &s.labels),
+                    ];
+                    rec.extend(s.probs.iter().map(|p| format!("{p:.6}")));
+                    w.write_record(&rec)?;
+                }
+            }
+            w.flush()?;
+        }
+        PredictFormat::Jsonl | PredictFormat::Json => {
+            let mut all = Vec::new();
+            for d in docs {
+                let contexts = if explain { d.contexts() } else { Vec::new() };
+                let mut scratch = Scratch::default();
+                for (i, s) in d.sentences.iter().enumerate() {
+                    let mut v = serde_json::json!({
+                        "company": d.company,
+                        "file": d.path.display().to_string(),
+                        "sentence": s.index,
+                        "text": s.text,
+                        "labels": s.labels.iter().map(|&l| model.labels()[l].as_str()).collect::<Vec<_>>(),
+                        "probabilities": probs_json(model, &s.probs),
+                        "span": [s.span.start, s.span.end],
+                    });
+                    if explain {
+                        v["explanations"] = explanations_json(
+                            model,
+                            &s.text,
+                            contexts.get(i).map(|c| &**c),
+                            &s.labels,
+                            &mut scratch,
+                        );
+                    }
+                    if format == PredictFormat::Jsonl {
+                        serde_json::to_writer(&mut out, &v)?;
+                        writeln!(out)?;
+                    } else {
+                        all.push(v);
+                    }
+                }
+            }
+            if format == PredictFormat::Json {
+                serde_json::to_writer_pretty(&mut out, &all)?;
+                writeln!(out)?;
+            }
+        }
+        PredictFormat::Table => {
+            let on = colour_enabled();
+            for d in docs {
+                let date = d
+                    .archive
+                    .as_ref()
+                    .map(|a| format!(", archived {}", a.date))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{} ({}{}) — {} sentences",
+                    d.path.display(),
+                    d.company,
+                    date,
+                    d.sentences.len()
+                )?;
+                let mut t = new_table();
+                t.set_header(vec!["#", "labels (probability)", "sentence"]);
+                let contexts = if explain { d.contexts() } else { Vec::new() };
+                let mut scratch = Scratch::default();
+                for (i, s) in d.sentences.iter().enumerate() {
+                    let mut labs: Vec<String> = s
+                        .labels
+                        .iter()
+                        .map(|&l| format!("{} ({:.2})", model.labels()[l], s.probs[l]))
+                        .collect();
+                    if explain {
+                        let ctx = contexts.get(i).map(|c| &**c);
+                        let explained =
+                            model.explain_labels(&s.text, ctx, &s.labels, 4, &mut scratch);
+                        for (&l, e) in s.labels.iter().zip(explained) {
+                            let terms: Vec<String> = e.iter().map(ToString::to_string).collect();
+                            let why = if terms.is_empty() {
+                                // No word of its own pushed it up: the neighbour stage did.
+                                FROM_PARAGRAPH.to_string()
+                            } else {
+                                terms.join(", ")
+                            };
+                            labs.push(format!("  ↳ {}: {why}", model.labels()[l]));
+                        }
+                    }
+                    let mut by_prob = s.labels.clone();
+                    by_prob.sort_by(|&a, &b| s.probs[b].total_cmp(&s.probs[a]));
+                    let mut label_cell = Cell::new(labs.join("\n"));
+                    let mut text_cell = Cell::new(&s.text);
+                    if on {
+                        match by_prob.first() {
+                            Some(&top) => label_cell = label_cell.fg(label_color(top)),
+                            None => text_cell = text_cell.fg(comfy_table::Color::DarkGrey),
+                        }
+                        if s.heading {
+                            text_cell = text_cell.add_attribute(comfy_table::Attribute::Bold);
+                        }
+                    }
+                    t.add_row(vec![Cell::new(s.index), label_cell, text_cell]);
+                }
+                writeln!(out, "{t}\n")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn explanations_json(
+    model: &Model,
+    text: &str,
+    context: Option<&str>,
+    labels: &[usize],
+    scratch: &mut Scratch,
+) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for (&l, e) in labels
+        .iter()
+        .zip(model.explain_labels(text, context, labels, 5, scratch))
+    {
+        let terms: Vec<serde_json::Value> = e
+            .into_iter()
+            .map(|t| serde_json::json!({"term": t.to_string(), "contribution": (t.contribution as f64 * 1e6).round() / 1e6}))
+            .collect();
+        m.insert(model.labels()[l].clone(), serde_json::Value::Array(terms));
+    }
+    serde_json::Value::Object(m)
+}
+
+pub fn write_predictions_csv(
+    path: &Path,
+    model: &Model,
+    probs: &Probabilities,
+    pred: &Decisions,
+) -> Result<()> {
+    let nl = model.labels().len();
+    let mut buf = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buf);
+        let mut header = vec!["row".to_string(), "predicted".into()];
+        header.extend(model.labels().iter().cloned());
+        w.write_record(&header)?;
+        for r in 0..probs.rows() {
+            let labs: Vec<&str> = (0..nl)
+                .filter(|&l| pred.get(r, l))
+                .map(|l| model.labels()[l].as_str())
+                .collect();
+            let mut rec = vec![r.to_string(), labs.join(";")];
+            rec.extend(probs.row(r).iter().map(|p| format!("{p:.6}")));
+            w.write_record(&rec)?;
+        }
+        w.flush()?;
+    }
+    policy_classifier::io::write_atomic(path, &buf)?;
+    Ok(())
+}
+
+fn scores_table(title: &str, s: &Scores) -> String {
+    let mut t = new_table();
+    t.set_header(vec!["label", "precision", "recall", "F1", "support"]);
+    for l in &s.per_label {
+        t.add_row(vec![
+            l.label.clone(),
+            format!("{:.3}", l.precision),
+            format!("{:.3}", l.recall),
+            format!("{:.3}", l.f1),
+            l.support.to_string(),
+        ]);
+    }
+    t.add_row(vec![
+        "micro avg".to_string(),
+        format!("{:.3}", s.micro_precision),
+        format!("{:.3}", s.micro_recall),
+        format!("{:.3}", s.micro_f1),
+        s.per_label
+            .iter()
+            .map(|l| l.support)
+            .sum::<usize>()
+            .to_string(),
+    ]);
+    t.add_row(vec![
+        "macro F1".to_string(),
+        String::new(),
+        String::new(),
+        format!("{:.3}", s.macro_f1),
+        String::new(),
+    ]);
+    format!(
+        "{title} level ({} units): micro-F1 {:.3}, macro-F1 {:.3}\n{t}\n",
+        s.units, s.micro_f1, s.macro_f1
+    )
+}
+
+pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        EvalFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(e)?)?,
+        EvalFormat::Table => {
+            write!(out, "{}", scores_table("sentence", &e.sentence))?;
+            if let Some(s) = &e.segment {
+                write!(out, "\n{}", scores_table("segment", s))?;
+            }
+            if let Some(s) = &e.document {
+                write!(out, "\n{}", scores_table("document", s))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Policies shown in the coverage table `report` prints; the rest are counted under it and
+/// are in the output directory's summary.md and coverage.csv (a table of thousands of rows
+/// is a file's job, not a terminal's).
+pub const MAX_TABLE_POLICIES: usize = 50;
+
+pub fn print_coverage(model: &Model, summary: &ReportSummary, dir: &Path) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let on = colour_enabled();
+    let mut t = new_table();
+    let mut header = vec!["company".to_string(), "sentences".into()];
+    header.extend(model.labels().iter().cloned());
+    t.set_header(header);
+    let policies = policy_classifier::report::charts::policy_rows(&summary.coverage);
+    for policy in policies.iter().take(MAX_TABLE_POLICIES) {
+        let row = vec![
+            policy_classifier::report::charts::policy_name(&policy[0]),
+            policy[0].total.to_string(),
+        ];
+        let mut cells: Vec<Cell> = row.into_iter().map(Cell::new).collect();
+        cells.extend(policy.iter().map(|x| {
+            // A practice the policy is silent on (red) is what a reviewer looks for.
+            let (text, colour) = if x.covered {
+                (
+                    format!("✓ {:.0}%", x.share * 100.0),
+                    comfy_table::Color::Green,
+                )
+            } else {
+                ("—".to_string(), comfy_table::Color::Red)
+            };
+            let cell = Cell::new(text);
+            if on {
+                cell.fg(colour)
+            } else {
+                cell
+            }
+        }));
+        t.add_row(cells);
+    }
+    writeln!(out, "{t}")?;
+    if let Some(more) = policies
+        .len()
+        .checked_sub(MAX_TABLE_POLICIES)
+        .filter(|&n| n > 0)
+    {
+        writeln!(
+            out,
+            "… and {more} more policies: all {} are in {}",
+            policies.len(),
+            dir.join("summary.md").display()
+        )?;
+    }
+    let count = |s: &str| summary.files.iter().filter(|f| f.status == s).count();
+    writeln!(
+        out,
+        "{} inputs: {} tagged, {} skipped, {} failed",
+        summary.files.len(),
+        count("tagged"),
+        count("skipped"),
+        count("failed")
+    )?;
+    Ok(())
+}
+
+fn spread_table(title: &str, s: &policy_classifier::eval::cv::LevelSpread) -> String {
+    let pm = |x: &policy_classifier::eval::cv::Spread| format!("{:.3} ± {:.3}", x.mean, x.std);
+    let mut t = new_table();
+    t.set_header(vec!["label", "precision", "recall", "F1", "support"]);
+    for l in &s.per_label {
+        t.add_row(vec![
+            l.label.clone(),
+            pm(&l.precision),
+            pm(&l.recall),
+            pm(&l.f1),
+            l.support.to_string(),
+        ]);
+    }
+    t.add_row(vec![
+        "micro avg".to_string(),
+        pm(&s.micro_precision),
+        pm(&s.micro_recall),
+        pm(&s.micro_f1),
+        String::new(),
+    ]);
+    t.add_row(vec![
+        "macro F1".to_string(),
+        String::new(),
+        String::new(),
+        pm(&s.macro_f1),
+        String::new(),
+    ]);
+    format!(
+        "{title} level: micro-F1 {:.3} ± {:.3}, macro-F1 {:.3} ± {:.3}\n{t}\n",
+        s.micro_f1.mean, s.micro_f1.std, s.macro_f1.mean, s.macro_f1.std
+    )
+}
+
+pub fn print_cv(r: &policy_classifier::eval::cv::CvReport, format: EvalFormat) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        EvalFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(r)?)?,
+        EvalFormat::Table => {
+            writeln!(
+                out,
+                "{}-fold cross-validation grouped by policy (seed {}), mean ± std over folds\n",
+                r.folds, r.seed
+            )?;
+            write!(out, "{}", spread_table("sentence", &r.sentence))?;
+            if let Some(s) = &r.segment {
+                write!(out, "\n{}", spread_table("segment", s))?;
+            }
+            if let Some(s) = &r.document {
+                write!(out, "\n{}", spread_table("document", s))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+static COLOUR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Decides once whether output is coloured: `--color always|never`, else (auto) when stdout
+/// is a terminal and `NO_COLOR` is unset or empty.
+pub fn set_colour(choice: ColorChoice) {
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => auto_colour(),
+    };
+    // The tables' colours go through crossterm, which honours NO_COLOR on its own; the
+    // explicit flag wins over the environment (as the NO_COLOR convention asks).
+    crossterm::style::force_color_output(on);
+    let _ = COLOUR.set(on);
+}
+
+/// Whether to colour output (see [`set_colour`]; auto when it was not called).
+fn colour_enabled() -> bool {
+    *COLOUR.get_or_init(auto_colour)
+}
+
+/// Colour when stdout is a terminal and `NO_COLOR` is unset or empty.
+fn auto_colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The terminal colour of label `l`: the same palette as the HTML report and the charts.
+fn label_color(l: usize) -> comfy_table::Color {
+    let (r, g, b) = policy_classifier::report::charts::label_colour(l);
+    comfy_table::Color::Rgb { r, g, b }
+}
+
+/// `s` in an ANSI colour (SGR `code`) when `on`.
+fn paint(s: &str, code: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -> Result<()> {
+    use comfy_table::Color;
+    use policy_classifier::diff::{PracticeStatus, Side};
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if format == DiffFormat::Json {
+        serde_json::to_writer_pretty(&mut out, d)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let on = colour_enabled();
+    let side = |s: &Side| {
+        let date = s
+            .date
+            .as_deref()
+            .map(|t| format!(", {t}"))
+            .unwrap_or_default();
+        format!(
+            "{} ({}{date}) — {} sentences",
+            s.file, s.company, s.sentences
+        )
+    };
+    writeln!(out, "{} {}", paint("old:", "1", on), side(&d.old))?;
+    writeln!(out, "{} {}", paint("new:", "1", on), side(&d.new))?;
+    let a = &d.alignment;
+    writeln!(
+        out,
+        "sentences: {} unchanged, {} reworded, {} removed, {} added\n",
+        a.unchanged, a.reworded, a.removed, a.added
+    )?;
+    let mut t = new_table();
+    t.set_header(vec!["practice", "old", "new", "change", "+", "−", "~"]);
+    for p in &d.practices {
+        let (status, colour) = match p.status {
+            PracticeStatus::Added => ("added", Some(Color::Green)),
+            PracticeStatus::Removed => ("removed", Some(Color::Red)),
+            PracticeStatus::Kept if p.changed() => ("kept, changed", Some(Color::Yellow)),
+            PracticeStatus::Kept => ("kept", None),
+            PracticeStatus::Absent => ("—", None),
+        };
+        let mut cell = Cell::new(status);
+        if let (true, Some(c)) = (on, colour) {
+            cell = cell.fg(c);
+        }
+        t.add_row(vec![
+            Cell::new(&p.label),
+            Cell::new(p.old_sentences),
+            Cell::new(p.new_sentences),
+            cell,
+            Cell::new(p.added.len()),
+            Cell::new(p.removed.len()),
+            Cell::new(p.reworded.len()),
+        ]);
+    }
+    writeln!(out, "{t}\n")?;
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    writeln!(
+        out,
+        "{} {}",
+        paint("practices added:", "32", on),
+        list(&d.practices_added)
+    )?;
+    writeln!(
+        out,
+        "{} {}",
+        paint("practices removed:", "31", on),
+        list(&d.practices_removed)
+    )?;
+    const SHOWN: usize = 5;
+    const WIDTH: usize = 240;
+    for p in d.practices.iter().filter(|p| p.changed()) {
+        writeln!(
+            out,
+            "\n{} ({}, {} → {} sentences)",
+            paint(&p.label, "1", on),
+            p.status.as_str(),
+            p.old_sentences,
+            p.new_sentences
+        )?;
+        for (evidence, mark, colour) in [(&p.added, '+', "32"), (&p.removed, '-', "31")] {
+            for e in evidence.iter().take(SHOWN) {
+                let line = format!(
+                    "  {mark} [{} p={:.2}] {}",
+                    e.sentence,
+                    e.probability,
+                    truncate_chars(&e.text, WIDTH)
+                );
+                writeln!(out, "{}", paint(&line, colour, on))?;
+            }
+        }
+        for r in p.reworded.iter().take(SHOWN) {
+            let line = format!(
+                "  ~ [{} → {}] {}\n        → {}",
+                r.old.sentence,
+                r.new.sentence,
+                truncate_chars(&r.old.text, WIDTH),
+                truncate_chars(&r.new.text, WIDTH)
+            );
+            writeln!(out, "{}", paint(&line, "33", on))?;
+        }
+        let more = p.added.len().saturating_sub(SHOWN)
+            + p.removed.len().saturating_sub(SHOWN)
+            + p.reworded.len().saturating_sub(SHOWN);
+        if more > 0 {
+            writeln!(out, "  … {more} more (all of them with --format json)")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

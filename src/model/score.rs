@@ -1,0 +1,244 @@
+//! Scoring: [`Model::probabilities`] is the one entry point. The first stage (TF-IDF rows ×
+//! stacked weights, [`super::kernels`]) runs over the units as [`Units`] gives them, then the
+//! neighbour stage revises every unit with the others of its neighbourhood
+//! ([`Model::neighbourhoods_of`]: a sentence's paragraph, a segment's document) — the same
+//! rule at training, evaluation and prediction.
+
+use super::kernels::{add_dots, score_rows, sigmoid};
+use super::train::{neighbourhoods, Core};
+use super::{Model, Unit};
+use crate::data::LabelledData;
+use crate::features::{Normaliser, Scratch, SparseRow, Vectoriser};
+use crate::labels::Probabilities;
+use crate::sentences::paragraph::{paragraph_runs, Paragraphs};
+use rayon::prelude::*;
+
+/// What to score, and how its units group into paragraphs (see [`Model::probabilities`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Units<'a> {
+    /// Texts scored alone: each is its own context and its own paragraph.
+    Alone(&'a [&'a str]),
+    /// Labelled rows, each in its segment (`policy_id` + `segment_id`), as in training.
+    Labelled(&'a LabelledData),
+    /// A document's units as `(block, text)` in document order, each in the context of its
+    /// block's run (the prediction path: a paragraph is tokenised and its context part
+    /// dotted once).
+    Blocks(&'a [(usize, &'a str)]),
+}
+
+impl Model {
+    /// Probabilities P(label) of every unit (rows in unit order, columns in label order):
+    /// the first stage, then the neighbour stage over the units' neighbourhoods.
+    pub fn probabilities(&self, units: Units<'_>) -> Probabilities {
+        let (mut p, neighbourhoods) = match units {
+            Units::Alone(texts) => (
+                self.text_stage_probabilities(texts, None),
+                Paragraphs::by_key(texts.len(), |_| None::<()>),
+            ),
+            Units::Labelled(data) => {
+                let texts: Vec<&str> = data.texts.iter().map(String::as_str).collect();
+                let contexts = data.contexts();
+                let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
+                (
+                    self.text_stage_probabilities(&texts, Some(&ctx)),
+                    neighbourhoods(data, self.params.unit),
+                )
+            }
+            Units::Blocks(sents) => (
+                self.text_stage_of_blocks(sents),
+                self.neighbourhoods_of(sents),
+            ),
+        };
+        if let Some(st) = &self.neighbours {
+            st.revise_groups(&mut p, &neighbourhoods);
+        }
+        p
+    }
+
+    /// The neighbourhoods of a document's units given as `(block, text)`: a sentence's is its
+    /// block's run (its paragraph), a segment's is the whole document.
+    pub fn neighbourhoods_of(&self, sents: &[(usize, &str)]) -> Paragraphs {
+        match self.params.unit {
+            Unit::Sentence => {
+                let blocks: Vec<usize> = sents.iter().map(|s| s.0).collect();
+                Paragraphs::runs(&blocks)
+            }
+            Unit::Segment => Paragraphs::whole(sents.len()),
+        }
+    }
+
+    /// The first stage's probabilities alone (TF-IDF × weights, before the neighbour stage)
+    /// for each text given the paragraph it sits in (`contexts[i]` for `texts[i]`; `None`:
+    /// each text is its own context). [`Model::contributions`] explains these.
+    pub fn text_stage_probabilities(
+        &self,
+        texts: &[&str],
+        contexts: Option<&[&str]>,
+    ) -> Probabilities {
+        probabilities(
+            &self.vectoriser,
+            &self.weights,
+            &self.intercepts,
+            &Normaliser::new(),
+            texts,
+            contexts,
+        )
+    }
+
+    /// The first stage's probabilities of units given as `(block, text)` in document order,
+    /// each in the context of its block's run: the numbers [`Model::text_stage_probabilities`]
+    /// with [`crate::sentences::paragraph::block_contexts`] gives (up to float rounding),
+    /// computed paragraph by paragraph so that a paragraph is tokenised once
+    /// ([`crate::features::Vectoriser::transform_paragraph`]) and its shared context part is
+    /// dotted once.
+    fn text_stage_of_blocks(&self, sents: &[(usize, &str)]) -> Probabilities {
+        let nl = self.labels.len();
+        let blocks = paragraph_runs(sents);
+        let normaliser = Normaliser::new();
+        // Groups of blocks of about 256 sentences, scored in parallel.
+        let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut start = 0;
+        for (b, r) in blocks.iter().enumerate() {
+            if r.end - blocks[start].start >= 256 || b + 1 == blocks.len() {
+                groups.push(start..b + 1);
+                start = b + 1;
+            }
+        }
+        let parts: Vec<Vec<f32>> = groups
+            .par_iter()
+            .map_init(
+                || (Scratch::default(), SparseRow::new(), Vec::new()),
+                |(s, row, texts), g| {
+                    let mut out = Vec::new();
+                    // The shared context part's dot products (unscaled), per context serial.
+                    let (mut context_dot, mut serial) = (vec![0f32; nl], 0);
+                    for r in &blocks[g.clone()] {
+                        texts.clear();
+                        texts.extend(sents[r.clone()].iter().map(|x| x.1));
+                        self.vectoriser
+                            .transform_paragraph(&normaliser, texts, s, row, |parts| {
+                                if parts.context_serial != serial {
+                                    serial = parts.context_serial;
+                                    context_dot.fill(0.0);
+                                    add_dots(&self.weights, parts.context, &mut context_dot);
+                                }
+                                let at = out.len();
+                                out.resize(at + nl, 0.0);
+                                let o = &mut out[at..];
+                                add_dots(&self.weights, parts.own, o);
+                                for ((o, &c), &b) in
+                                    o.iter_mut().zip(&context_dot).zip(&self.intercepts)
+                                {
+                                    *o = sigmoid(b + parts.scale * (*o + c));
+                                }
+                            });
+                    }
+                    out
+                },
+            )
+            .collect();
+        Probabilities::from_cells(nl, parts.concat())
+    }
+}
+
+impl Core {
+    /// The first stage's probabilities of `texts` in `contexts` (training's threshold folds).
+    pub(super) fn probabilities(
+        &self,
+        normaliser: &Normaliser,
+        texts: &[&str],
+        contexts: &[&str],
+    ) -> Probabilities {
+        probabilities(
+            &self.vectoriser,
+            &self.weights,
+            &self.intercepts,
+            normaliser,
+            texts,
+            Some(contexts),
+        )
+    }
+}
+
+/// The first stage over texts (each with its context, else alone), parallel in chunks of 256.
+fn probabilities(
+    vectoriser: &Vectoriser,
+    weights: &[f32],
+    intercepts: &[f32],
+    normaliser: &Normaliser,
+    texts: &[&str],
+    contexts: Option<&[&str]>,
+) -> Probabilities {
+    let l = intercepts.len();
+    let mut out = vec![0f32; texts.len() * l];
+    out.par_chunks_mut(l.max(1) * 256)
+        .enumerate()
+        .for_each_init(
+            || (Scratch::default(), SparseRow::new()),
+            |(s, row), (c, o)| {
+                let start = c * 256;
+                let end = (start + 256).min(texts.len());
+                for (i, t) in texts[start..end].iter().enumerate() {
+                    let ctx = contexts.map(|cs| cs[start + i]);
+                    vectoriser.transform_into(normaliser, t, ctx, s, row);
+                    score_rows(weights, intercepts, row, &mut o[i * l..(i + 1) * l]);
+                }
+            },
+        );
+    Probabilities::from_cells(l, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::shipped_for_tests as shipped;
+
+    #[test]
+    fn paragraph_scoring_equals_scoring_in_context() {
+        let model = shipped();
+        let long = "We keep server logs for a while. ".repeat(80);
+        // A paragraph over the context limit made of short sentences: windows that fit and
+        // (around the long last one) windows that are cut.
+        let many: Vec<String> = (0..70)
+            .map(|i| format!("Item {i}: we may share r\u{e9}sum\u{e9} data with partner {i}."))
+            .chain([format!("{} end.", "Very long tail sentence ".repeat(90))])
+            .collect();
+        let paragraphs: Vec<Vec<&str>> = vec![
+            many.iter().map(String::as_str).collect(),
+            vec!["Information We Collect"],
+            vec![
+                "We collect your name and e-mail address.",
+                "We share them with our payment processor\u{2019}s \u{201c}fraud\u{201d} team.",
+                "You can opt out at any time.",
+            ],
+            vec!["Caf\u{e9} visitors\u{a0}may be tracked.", "No DNT support."],
+            vec![
+                long.as_str(),
+                "Logs are deleted after 30 days.",
+                "Backups too.",
+            ],
+        ];
+        let mut sents: Vec<(usize, &str)> = Vec::new();
+        for (b, p) in paragraphs.iter().enumerate() {
+            sents.extend(p.iter().map(|&t| (b, t)));
+        }
+        let contexts = crate::sentences::paragraph::block_contexts(&sents);
+        let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
+        let texts: Vec<&str> = sents.iter().map(|s| s.1).collect();
+        let mut a = model.text_stage_probabilities(&texts, Some(&ctx));
+        if let Some(st) = &model.neighbours {
+            let nl = model.labels.len();
+            let mut s = Vec::new();
+            for r in paragraph_runs(&sents) {
+                st.revise(&mut a.as_mut_slice()[r.start * nl..r.end * nl], &mut s);
+            }
+        }
+        let b = model.probabilities(Units::Blocks(&sents));
+        // The same numbers up to float rounding: the paragraph path sums a shared context's
+        // part once and adds the intercept last.
+        assert_eq!(a.rows(), b.rows());
+        for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
+            assert!((x - y).abs() < 1e-5, "{x} vs {y}");
+        }
+    }
+}

@@ -204,10 +204,21 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
     data.check_labels(model.labels())?;
     let assessed = eval::assess(&model, &data, model.labels());
     if let Some(p) = &a.predictions {
-        output::write_predictions_csv(p, &model, &assessed.probabilities, &assessed.decisions)?;
+        let attributes = assessed
+            .attributes
+            .as_ref()
+            .map(|a| (&a.names[..], &a.decisions));
+        output::write_predictions_csv(
+            p,
+            &model,
+            &assessed.probabilities,
+            &assessed.decisions,
+            attributes,
+        )?;
     }
     let eval = assessed.evaluation;
-    output::print_evaluation(&eval, a.format)?;
+    let attribute_eval = assessed.attributes.and_then(|a| a.evaluation);
+    output::print_evaluation(&eval, attribute_eval.as_ref(), a.format)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -198,6 +198,8 @@ mod tests {
             block: 0,
             probs: vec![0.7; nl],
             labels: vec![0],
+            attribute_probs: Vec::new(),
+            attributes: Vec::new(),
         };
         let row = model.rows_of_blocks(&[(0, "zzqx")]).pop().unwrap();
         let (title, _) = sentence_info(&model, &s, &row);

@@ -317,4 +317,8 @@ pub struct ImportOpp115Args {
     /// Row unit
     #[arg(long, value_enum, default_value_t = ImportLevel::Sentence)]
     pub level: ImportLevel,
+    /// Add a column `attributes`: the practices' attribute values that pass the same rule, as
+    /// `Family: Value` items joined by `;`
+    #[arg(long)]
+    pub attributes: bool,
 }

@@ -62,7 +62,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             for w in &rep.warnings {
                 eprintln!("classify: warning: {w}");
             }
-            policy_classifier::import::write_csv(&rep.rows, level, &a.out)?;
+            if a.attributes {
+                policy_classifier::import::write_csv_with_attributes(&rep.rows, level, &a.out)?;
+            } else {
+                policy_classifier::import::write_csv(&rep.rows, level, &a.out)?;
+            }
             println!(
                 "{} policies, {} rows → {}",
                 rep.policies,

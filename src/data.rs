@@ -23,7 +23,8 @@ pub struct LabelledData {
     /// Company column (empty when absent).
     pub company: Vec<String>,
     /// The fold group of each row (rows of one group always share a fold, in the threshold
-    /// folds of training and in cross-validation): `policy_id`, else company, else `file:row`.
+    /// folds of training and in cross-validation): `policy_id`, else company, else the row
+    /// itself (named by the file's content hash and the row number, never by the path).
     /// Not a paragraph: see [`LabelledData::paragraphs`].
     pub fold_group: Vec<String>,
     /// `policy_id` column, when present.
@@ -312,8 +313,8 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
             return Err(csv_err(
                 1,
                 format!(
-                    "{} an `attributes` column but the files before it {}: give every file the column (it may be empty) or none",
-                    if now { "has" } else { "has no" },
+                    "{} `attributes` column but the files before it {}: give every file the column (it may be empty) or none",
+                    if now { "has an" } else { "has no" },
                     if before { "have one" } else { "do not" }
                 ),
             ))
@@ -322,7 +323,9 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
     }
     let policy_col = col("policy_id");
     let segment_col = col("segment_id");
-    let file_key = path.display().to_string();
+    // Rows without a policy or company are groups of their own, named by the file's content
+    // (not its path), so that the same bytes give the same folds under any name.
+    let file_key = format!("{:016x}", crate::hash::fnv1a(bytes));
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| {
             let line = e
@@ -385,6 +388,57 @@ mod tests {
         let mut d = LabelledData::default();
         parse_csv(Path::new("t.csv"), s.as_bytes(), &mut d)?;
         Ok(d)
+    }
+
+    #[test]
+    fn attributes_are_read_normalised_and_checked() {
+        let d = parse(
+            "text,labels,attributes\n\
+             a,x,\"Purpose:Advertising ; Personal Information Type: Location;Purpose: Advertising\"\n\
+             b,,\n",
+        )
+        .unwrap();
+        assert!(d.has_attributes());
+        assert_eq!(
+            d.attributes[0],
+            [
+                "Personal Information Type: Location",
+                "Purpose: Advertising"
+            ]
+        );
+        assert!(d.attributes[1].is_empty());
+        assert_eq!(
+            d.attribute_counts(),
+            [
+                ("Personal Information Type: Location".to_string(), 1),
+                ("Purpose: Advertising".to_string(), 1)
+            ]
+        );
+        let e = parse("text,labels,attributes\na,x,\nb,x,Advertising\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.csv:3: attribute \"Advertising\" is not `Family: Value`"),
+            "{e}"
+        );
+        // Without the column: no attributes.
+        assert!(!parse("text,labels\na,x\n").unwrap().has_attributes());
+    }
+
+    #[test]
+    fn files_with_and_without_attributes_do_not_mix() {
+        let mut d = LabelledData::default();
+        parse_csv(
+            Path::new("a.csv"),
+            b"text,labels,attributes\na,x,\n",
+            &mut d,
+        )
+        .unwrap();
+        let e = parse_csv(Path::new("b.csv"), b"text,labels\nb,x\n", &mut d).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("b.csv:1: has no `attributes` column"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -158,7 +158,11 @@ pub(super) fn micro_thresholds(
             // Off: a threshold above the value's highest probability.
             let top = c.first().map_or(0.0, |x| x.0);
             if f1(tp_rest, p_rest) > best.0 {
-                best = (f1(tp_rest, p_rest), (top + (1.0 - top) / 2.0).min(1.0), (0, 0));
+                best = (
+                    f1(tp_rest, p_rest),
+                    (top + (1.0 - top) / 2.0).min(1.0),
+                    (0, 0),
+                );
             }
             let (mut tp, mut p) = (0, 0);
             for i in 0..c.len() {
@@ -185,12 +189,15 @@ pub fn family_of(name: &str) -> &str {
     name.split_once(':').map_or(name, |(f, _)| f.trim())
 }
 
+/// Attribute values with their row counts.
+pub(super) type ValueCounts = Vec<(String, usize)>;
+
 /// Splits the data's attribute values into those to learn (at least `min` rows) and those
 /// not learned, both sorted by name, with their row counts.
 pub(super) fn select_values(
     counts: Vec<(String, usize)>,
     min: usize,
-) -> (Vec<(String, usize)>, Vec<(String, usize)>) {
+) -> (ValueCounts, ValueCounts) {
     counts.into_iter().partition(|(_, n)| *n >= min)
 }
 
@@ -231,7 +238,9 @@ mod tests {
         );
         let gold = Decisions::from_cells(
             2,
-            vec![true, true, true, false, true, false, false, false, false, false, false, false],
+            vec![
+                true, true, true, false, true, false, false, false, false, false, false, false,
+            ],
         );
         let t = micro_thresholds(&oof, &gold, &|_, _| true, vec![0.45, 0.02]);
         assert!(t[0] > 0.2 && t[0] < 0.7, "{t:?}");

@@ -115,6 +115,10 @@ pub struct Model {
     sparse_only: Vec<usize>,
     /// The attribute head, when the training data had attribute values to learn.
     attributes: Option<AttributeHead>,
+    /// What training had to work around (e.g. fewer threshold folds for a small data set);
+    /// known after training only, not stored in the model file.
+    #[serde(skip)]
+    warnings: Vec<String>,
 }
 
 /// Progress events during training.
@@ -182,6 +186,11 @@ impl Model {
     /// The attribute head, when the model was trained with attribute values.
     pub fn attributes(&self) -> Option<&AttributeHead> {
         self.attributes.as_ref()
+    }
+
+    /// What training had to work around, one line each (known after training only).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Whether the model has a neighbour stage.

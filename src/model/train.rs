@@ -238,12 +238,11 @@ impl Model {
         let mut groups: Vec<&String> = data.fold_group.iter().collect();
         groups.sort();
         groups.dedup();
-        let k = p.threshold_folds.min(groups.len());
-        let mut neighbours = None;
-        let mut fold_cores = Vec::new();
-        let mut attribute_thresholds = None;
-        let (thresholds, cv) = if k >= 2 {
+        // Out-of-fold probabilities of `k` threshold folds (grouped by `fold_group`), with the
+        // folds' cores (the final fit starts at their mean).
+        let run_folds = |k: usize| -> Result<(Vec<Core>, Probabilities, Option<Probabilities>)> {
             let folds = group_folds(&data.fold_group, k, p.seed);
+            let mut fold_cores = Vec::new();
             let mut oof = Probabilities::new(n, nl);
             let mut oof_attributes = ya.as_ref().map(|ya| Probabilities::new(n, ya.n_labels()));
             for f in 0..k {
@@ -265,6 +264,39 @@ impl Model {
                 }
                 fold_cores.push(core);
             }
+            Ok((fold_cores, oof, oof_attributes))
+        };
+        // A small data set can leave a fold without a usable vocabulary (no term in min_df of
+        // its rows) although the whole set has one: fewer folds, else fixed thresholds, with
+        // a warning that says so.
+        let mut warnings = Vec::new();
+        let mut k = p.threshold_folds.min(groups.len());
+        let mut folded = None;
+        while k >= 2 {
+            match run_folds(k) {
+                Ok(x) => {
+                    folded = Some(x);
+                    break;
+                }
+                Err(e) => {
+                    warnings.push(format!(
+                        "{k} threshold folds cannot be trained on this data ({e})"
+                    ));
+                    k -= 1;
+                }
+            }
+        }
+        if !warnings.is_empty() {
+            warnings.push(match folded {
+                Some(_) => format!("thresholds were tuned on {k} folds instead"),
+                None => "the data is too small for threshold folds: thresholds are fixed at 0.5 and there is no neighbour stage; add rows (or policies) for tuned thresholds".into(),
+            });
+        }
+        let mut neighbours = None;
+        let mut fold_cores = Vec::new();
+        let mut attribute_thresholds = None;
+        let (thresholds, cv) = if let Some((cores, mut oof, oof_attributes)) = folded {
+            fold_cores = cores;
             if p.neighbour_stage {
                 progress(TrainStage::Neighbours);
                 let paragraphs = neighbourhoods(data, p.unit);
@@ -347,6 +379,7 @@ impl Model {
             written_by: format!("policy-classifier {}", env!("CARGO_PKG_VERSION")),
             sparse_only: core.sparse_only,
             attributes,
+            warnings,
         })
     }
 }
@@ -466,5 +499,102 @@ mod tests {
         for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
             assert!((x - y).abs() < 2e-3, "{a:?} vs {b:?}");
         }
+    }
+
+    #[test]
+    fn attribute_values_get_models_and_survive_a_round_trip() {
+        let mut d = LabelledData::default();
+        let rows = [
+            (
+                "we collect your location to show nearby shops",
+                "fp",
+                "Personal Information Type: Location;Purpose: Additional service/feature",
+            ),
+            (
+                "your gps position is recorded while you ride",
+                "fp",
+                "Personal Information Type: Location",
+            ),
+            (
+                "we use your location for local offers",
+                "fp",
+                "Personal Information Type: Location;Purpose: Marketing",
+            ),
+            (
+                "we collect your email address for receipts",
+                "fp",
+                "Personal Information Type: Contact",
+            ),
+            (
+                "your email address is stored with your account",
+                "fp",
+                "Personal Information Type: Contact",
+            ),
+            (
+                "we share your email address with couriers",
+                "tp",
+                "Personal Information Type: Contact",
+            ),
+            (
+                "we share your location with a map partner",
+                "tp",
+                "Personal Information Type: Location",
+            ),
+            ("contact our office for help", "", ""),
+            ("read this notice carefully", "", ""),
+            ("welcome to our website", "", ""),
+        ];
+        for (i, (t, l, a)) in rows.iter().enumerate() {
+            d.texts.push(t.to_string());
+            let split = |s: &str| {
+                s.split(';')
+                    .filter(|x| !x.is_empty())
+                    .map(String::from)
+                    .collect()
+            };
+            d.labels.push(split(l));
+            d.attributes.push(split(a));
+            d.company.push(String::new());
+            d.fold_group.push(format!("g{i}"));
+            d.policy_id.push(None);
+            d.segment_id.push(None);
+        }
+        d.attribute_column = Some(true);
+        let mut p = TrainParams {
+            threshold_folds: 0,
+            min_attribute_examples: 3,
+            ..TrainParams::default()
+        };
+        p.vectoriser.min_df = 1;
+        let m = Model::fit(&d, &p.check().unwrap(), &|_| {}).unwrap();
+        let head = m.attributes().expect("an attribute head");
+        assert_eq!(
+            head.names(),
+            [
+                "Personal Information Type: Contact",
+                "Personal Information Type: Location"
+            ]
+        );
+        assert_eq!(head.counts(), [3, 4]);
+        assert_eq!(
+            m.training().attributes_not_learned.len(),
+            2,
+            "the purposes are rare"
+        );
+        // Location comes with both categories; Contact too.
+        assert_eq!(head.gates()[1], [0, 1]);
+        let probe = ["we record your gps location", "hello there"];
+        let a = m.predict(Units::Alone(&probe));
+        let back = Model::from_bytes(&m.to_bytes().unwrap(), std::path::Path::new("m")).unwrap();
+        assert_eq!(a, back.predict(Units::Alone(&probe)));
+        let ap = a.attributes.expect("attribute probabilities");
+        assert!(ap.get(0, 1) > ap.get(0, 0), "{ap:?}");
+        // Without an attributes column the model has no head.
+        d.attribute_column = Some(false);
+        d.attributes.clear();
+        assert!(Model::fit(&d, &p.check().unwrap(), &|_| {})
+            .unwrap()
+            .attributes()
+            .is_none());
     }
 }

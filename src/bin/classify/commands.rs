@@ -128,6 +128,9 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
         TrainStage::Final => pb.set_message("training on all rows"),
     })?;
     pb.finish_and_clear();
+    for w in model.warnings() {
+        eprintln!("classify: warning: {w}");
+    }
     model.save(&out)?;
     output::print_train_summary(&model, &out, t0.elapsed())?;
     Ok(ExitCode::SUCCESS)

@@ -634,9 +634,47 @@ pub fn print_cv(r: &policy_classifier::eval::cv::CvReport, format: EvalFormat) -
             if let Some(s) = &r.document {
                 write!(out, "\n{}", spread_table("document", s))?;
             }
+            if !r.attributes.is_empty() {
+                write!(out, "\n{}", attribute_spread_table(&r.attributes))?;
+            }
         }
     }
     Ok(())
+}
+
+/// Attribute micro / macro F1 over folds (mean ± std), the core families pooled first.
+fn attribute_spread_table(rows: &[policy_classifier::eval::cv::AttributeSpread]) -> String {
+    use policy_classifier::eval::cv::Spread;
+    let mut t = new_table();
+    t.set_header(vec![
+        "attributes",
+        "sentence micro / macro",
+        "segment micro / macro",
+        "document micro / macro",
+    ]);
+    let cell = |p: Option<&(Spread, Spread)>| {
+        p.map(|(a, b)| {
+            format!(
+                "{:.3} ± {:.3} / {:.3} ± {:.3}",
+                a.mean, a.std, b.mean, b.std
+            )
+        })
+        .unwrap_or_else(|| "-".into())
+    };
+    for r in rows {
+        let name = if r.name == "core families" {
+            "core families (pooled; Does/Does Not: Does Not only)"
+        } else {
+            r.name.as_str()
+        };
+        t.add_row(vec![
+            name.to_string(),
+            cell(Some(&r.sentence)),
+            cell(r.segment.as_ref()),
+            cell(r.document.as_ref()),
+        ]);
+    }
+    format!("{t}\n")
 }
 
 static COLOUR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -757,6 +795,33 @@ pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -
     )?;
     const SHOWN: usize = 5;
     const WIDTH: usize = 240;
+    if !d.attributes.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            paint("what it says about people's data:", "1", on)
+        )?;
+        for c in &d.attributes {
+            let (mark, colour, verb) = match c.status {
+                PracticeStatus::Added => ('+', "32", "now"),
+                _ => ('-', "31", "no longer"),
+            };
+            let says = if c.stance == "does not" {
+                "says it does not"
+            } else {
+                "states"
+            };
+            let line = format!(
+                "  {mark} {verb} {says} {} under {} [{} p={:.2}] {}",
+                c.value,
+                c.category,
+                c.evidence.sentence,
+                c.evidence.probability,
+                truncate_chars(&c.evidence.text, WIDTH)
+            );
+            writeln!(out, "{}", paint(&line, colour, on))?;
+        }
+    }
     for p in d.practices.iter().filter(|p| p.changed()) {
         writeln!(
             out,

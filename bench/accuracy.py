@@ -2,7 +2,7 @@
 """Grouped K-fold accuracy: ours (several settings) vs the scikit-learn peer, same folds, same run.
 
 usage: python3 bench/accuracy.py [--data CSV] [--level sentence|segment] [--folds K]
-                                 [--configs NAME=FLAGS ...] [--json OUT]
+                                 [--configs NAME=FLAGS ...] [--json OUT] [--attributes]
        python3 bench/accuracy.py --train CSV --test CSV [--model PATH]   (hold-out mode)
 
 Our numbers come from `classify evaluate --cv K` (everything tuned inside the training
@@ -10,6 +10,12 @@ folds); the fold of every row is written with --folds-out and reused for the pee
 (../shared/bench/sklearn_peer.py: train on the other folds, predict the held-out fold).
 Metrics at row, segment (union over policy_id+segment_id) and document (union over
 policy_id) level; mean ± std over folds. Prints a Markdown table.
+
+With --attributes (data with an `attributes` column, e.g. ../shared/opp115/sentences_attributes.csv)
+the table is of the attribute values pooled over the core families (Personal Information Type,
+Purpose, Third Party Entity, Choice Type, Access Type, Retention Period, Security Measure,
+Audience Type, and Does/Does Not scored on `Does Not` only): ours from `evaluate --cv`'s
+attribute table, the peer trained on the `attributes` column as its labels, same folds.
 """
 import argparse, csv, json, os, statistics, subprocess, sys, tempfile, time
 
@@ -63,12 +69,25 @@ def levels(rows, gold, pred, names):
     return res
 
 
-def ours(data, k, flags, folds_out):
+CORE = ["Personal Information Type", "Purpose", "Third Party Entity", "Choice Type", "Access Type",
+        "Retention Period", "Security Measure", "Audience Type", "Does/Does Not"]
+
+
+def core(v):
+    f = v.split(':')[0]
+    return f in CORE and (f != 'Does/Does Not' or v == 'Does/Does Not: Does Not')
+
+
+def ours(data, k, flags, folds_out, attributes=False):
     t0 = time.time()
     out = subprocess.run([BIN, 'evaluate', '--cv', str(k), '--data', data, '-f', 'json', '--folds-out', folds_out] + flags,
                          check=True, capture_output=True, text=True).stdout
     took = time.time() - t0
     r = json.loads(out)
+    if attributes:
+        c = next(x for x in r['attributes'] if x['name'] == 'core families')
+        res = {lv: c[key] for lv, key in (('row', 'sentence'), ('segment', 'segment'), ('document', 'document')) if c.get(key)}
+        return {lv: ((v[0]['mean'], v[0]['std']), (v[1]['mean'], v[1]['std'])) for lv, v in res.items()}, took
     res = {'row': r['sentence']}
     if r.get('segment'):
         res['segment'] = r['segment']
@@ -77,10 +96,11 @@ def ours(data, k, flags, folds_out):
     return {lv: ((v['micro_f1']['mean'], v['micro_f1']['std']), (v['macro_f1']['mean'], v['macro_f1']['std'])) for lv, v in res.items()}, took
 
 
-def peer(data, folds_file, k):
+def peer(data, folds_file, k, attributes=False):
     rows = list(csv.DictReader(open(data, encoding='utf-8')))
+    col = 'attributes' if attributes else 'labels'
     fold = [int(r['fold']) for r in csv.DictReader(open(folds_file))]
-    names = sorted({c for r in rows for c in labels(r['labels'])})
+    names = sorted({c for r in rows for c in labels(r[col]) if not attributes or core(c)})
     per_fold = []
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,11 +113,14 @@ def peer(data, folds_file, k):
                     w = csv.writer(fh)
                     w.writerow(['text', 'labels'])
                     for r in part:
-                        w.writerow([r['text'], r['labels']])
+                        w.writerow([r['text'], r[col]])
             subprocess.run([sys.executable, PEER, 'train', os.path.join(tmp, 'train.csv'), os.path.join(tmp, 'm.pkl')], check=True, env=env)
             subprocess.run([sys.executable, PEER, 'predict', os.path.join(tmp, 'm.pkl'), os.path.join(tmp, 'test.csv'), os.path.join(tmp, 'p.csv')], check=True, env=env)
             pred = [labels(r['predicted']) for r in csv.DictReader(open(os.path.join(tmp, 'p.csv'), encoding='utf-8'))]
-            gold = [labels(r['labels']) for r in te]
+            gold = [labels(r[col]) for r in te]
+            if attributes:
+                pred = [frozenset(x for x in p if core(x)) for p in pred]
+                gold = [frozenset(x for x in g if core(x)) for g in gold]
             per_fold.append(levels(te, gold, pred, names))
     took = time.time() - t0
     out = {}
@@ -149,6 +172,7 @@ def main():
     ap.add_argument('--train')
     ap.add_argument('--test')
     ap.add_argument('--model')
+    ap.add_argument('--attributes', action='store_true')
     a = ap.parse_args()
     if a.train and a.test:
         return holdout(a.train, a.test, a.model or os.path.join(REPO, 'models', 'default.model'))
@@ -158,15 +182,16 @@ def main():
         for c in a.configs:
             name, _, flags = c.partition('=')
             fl = flags.split() + (['--level', 'segment'] if a.level == 'segment' else [])
-            res, took = ours(a.data, a.folds, fl, folds_file)
+            res, took = ours(a.data, a.folds, fl, folds_file, a.attributes)
             results.append((f"ours: {name}", res, took))
             print(f"done {name} in {took:.0f} s", file=sys.stderr)
-        pres, ptook = peer(a.data, folds_file, a.folds)
+        pres, ptook = peer(a.data, folds_file, a.folds, a.attributes)
         results.append(("peer: sklearn_peer.py", pres, ptook))
     lvls = [lv for lv in ('row', 'segment', 'document') if lv in results[0][1]]
     rowname = 'sentence' if a.level == 'sentence' else 'segment (rows)'
     hdr = ['setting'] + [f"{rowname if lv == 'row' else lv} micro-F1" for lv in lvls] + [f"{rowname if lv == 'row' else lv} macro-F1" for lv in lvls] + ['wall s']
-    print(f"\n{a.folds}-fold CV grouped by policy on {os.path.relpath(a.data, REPO)}; mean ± std over folds; same folds for all rows\n")
+    what = "attribute values, core families pooled" if a.attributes else "categories"
+    print(f"\n{a.folds}-fold CV grouped by policy on {os.path.relpath(a.data, REPO)} ({what}); mean ± std over folds; same folds for all rows\n")
     print('| ' + ' | '.join(hdr) + ' |')
     print('|' + '---|' * len(hdr))
     for name, res, took in results:

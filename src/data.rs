@@ -15,10 +15,16 @@ pub struct LabelledData {
     pub texts: Vec<String>,
     /// Row labels as names, in file order.
     pub labels: Vec<Vec<String>>,
+    /// Row attribute values (`Family: Value` items), when the files have an `attributes`
+    /// column (every file has it, or none: see [`LabelledData::has_attributes`]).
+    pub attributes: Vec<Vec<String>>,
+    /// Whether the files carry an `attributes` column (`None` before the first file).
+    pub attribute_column: Option<bool>,
     /// Company column (empty when absent).
     pub company: Vec<String>,
     /// The fold group of each row (rows of one group always share a fold, in the threshold
-    /// folds of training and in cross-validation): `policy_id`, else company, else `file:row`.
+    /// folds of training and in cross-validation): `policy_id`, else company, else the row
+    /// itself (named by the file's content hash and the row number, never by the path).
     /// Not a paragraph: see [`LabelledData::paragraphs`].
     pub fold_group: Vec<String>,
     /// `policy_id` column, when present.
@@ -62,6 +68,20 @@ impl LabelledData {
         v
     }
 
+    /// Whether the rows carry attribute values (an `attributes` column in every file).
+    pub fn has_attributes(&self) -> bool {
+        self.attribute_column == Some(true)
+    }
+
+    /// The distinct attribute values with their row counts, sorted by name.
+    pub fn attribute_counts(&self) -> Vec<(String, usize)> {
+        let mut m: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for a in self.attributes.iter().flatten() {
+            *m.entry(a.as_str()).or_default() += 1;
+        }
+        m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
     /// Whether `policy_id` is present for every row.
     pub fn has_policy_ids(&self) -> bool {
         !self.is_empty() && self.policy_id.iter().all(Option::is_some)
@@ -97,6 +117,12 @@ impl LabelledData {
         LabelledData {
             texts: idx.iter().map(|&i| self.texts[i].clone()).collect(),
             labels: idx.iter().map(|&i| self.labels[i].clone()).collect(),
+            attributes: if self.has_attributes() {
+                idx.iter().map(|&i| self.attributes[i].clone()).collect()
+            } else {
+                Vec::new()
+            },
+            attribute_column: self.attribute_column,
             company: idx.iter().map(|&i| self.company[i].clone()).collect(),
             fold_group: idx.iter().map(|&i| self.fold_group[i].clone()).collect(),
             policy_id: idx.iter().map(|&i| self.policy_id[i].clone()).collect(),
@@ -194,6 +220,32 @@ impl LabelledData {
     }
 }
 
+/// The `Family: Value` items of an `attributes` field (`;`-joined), trimmed, deduplicated and
+/// sorted; an item without a family is an error naming the line.
+fn parse_attributes(
+    field: &str,
+    line: u64,
+    csv_err: &dyn Fn(u64, String) -> Error,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for item in labels::split_labels(field) {
+        match item.split_once(':') {
+            Some((f, v)) if !f.trim().is_empty() && !v.trim().is_empty() => {
+                out.push(format!("{}: {}", f.trim(), v.trim()));
+            }
+            _ => {
+                return Err(csv_err(
+                    line,
+                    format!("attribute \"{item}\" is not `Family: Value` (e.g. `Purpose: Advertising`): fix the `attributes` field"),
+                ))
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 fn unknown_label_message(label: &str, known: &[String]) -> String {
     let hint = labels::closest(label, known.iter().map(String::as_str))
         .map(|c| format!(" (did you mean \"{c}\"?)"))
@@ -255,9 +307,25 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
         csv_err(1, format!("no `labels` column (header is: {}); add a `labels` column with `;`-joined label names", headers.iter().collect::<Vec<_>>().join(",")))
     })?;
     let company_col = col("company");
+    let attributes_col = col("attributes");
+    match (out.attribute_column, attributes_col.is_some()) {
+        (Some(before), now) if before != now => {
+            return Err(csv_err(
+                1,
+                format!(
+                    "{} `attributes` column but the files before it {}: give every file the column (it may be empty) or none",
+                    if now { "has an" } else { "has no" },
+                    if before { "have one" } else { "do not" }
+                ),
+            ))
+        }
+        _ => out.attribute_column = Some(attributes_col.is_some()),
+    }
     let policy_col = col("policy_id");
     let segment_col = col("segment_id");
-    let file_key = path.display().to_string();
+    // Rows without a policy or company are groups of their own, named by the file's content
+    // (not its path), so that the same bytes give the same folds under any name.
+    let file_key = format!("{:016x}", crate::hash::fnv1a(bytes));
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| {
             let line = e
@@ -295,6 +363,13 @@ fn parse_csv(path: &Path, bytes: &[u8], out: &mut LabelledData) -> Result<()> {
             .clone()
             .or_else(|| (!company.is_empty()).then(|| company.clone()))
             .unwrap_or_else(|| format!("{file_key}:{i}"));
+        if let Some(c) = attributes_col {
+            let line = rec
+                .position()
+                .map_or(i as u64 + 2, |p| line_at(bytes, p.byte()));
+            out.attributes
+                .push(parse_attributes(rec.get(c).unwrap_or(""), line, &csv_err)?);
+        }
         out.texts.push(text.to_string());
         out.labels.push(labs);
         out.company.push(company);
@@ -313,6 +388,57 @@ mod tests {
         let mut d = LabelledData::default();
         parse_csv(Path::new("t.csv"), s.as_bytes(), &mut d)?;
         Ok(d)
+    }
+
+    #[test]
+    fn attributes_are_read_normalised_and_checked() {
+        let d = parse(
+            "text,labels,attributes\n\
+             a,x,\"Purpose:Advertising ; Personal Information Type: Location;Purpose: Advertising\"\n\
+             b,,\n",
+        )
+        .unwrap();
+        assert!(d.has_attributes());
+        assert_eq!(
+            d.attributes[0],
+            [
+                "Personal Information Type: Location",
+                "Purpose: Advertising"
+            ]
+        );
+        assert!(d.attributes[1].is_empty());
+        assert_eq!(
+            d.attribute_counts(),
+            [
+                ("Personal Information Type: Location".to_string(), 1),
+                ("Purpose: Advertising".to_string(), 1)
+            ]
+        );
+        let e = parse("text,labels,attributes\na,x,\nb,x,Advertising\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("t.csv:3: attribute \"Advertising\" is not `Family: Value`"),
+            "{e}"
+        );
+        // Without the column: no attributes.
+        assert!(!parse("text,labels\na,x\n").unwrap().has_attributes());
+    }
+
+    #[test]
+    fn files_with_and_without_attributes_do_not_mix() {
+        let mut d = LabelledData::default();
+        parse_csv(
+            Path::new("a.csv"),
+            b"text,labels,attributes\na,x,\n",
+            &mut d,
+        )
+        .unwrap();
+        let e = parse_csv(Path::new("b.csv"), b"text,labels\nb,x\n", &mut d).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("b.csv:1: has no `attributes` column"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@
 use crate::model::Model;
 use crate::predict::{TaggedDocument, TaggedSentence};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::collections::{HashMap, VecDeque};
 
 /// Lowest similarity for two different sentences to count as one reworded sentence.
@@ -138,6 +139,87 @@ pub struct PolicyDiff {
     pub practices_removed: Vec<String>,
     /// Every practice, in model order.
     pub practices: Vec<PracticeChange>,
+    /// What the policy says about people's data that only one version says (a model with
+    /// attribute values only): statements added or removed, with evidence.
+    pub attributes: Vec<AttributeChange>,
+}
+
+/// A statement about people's data — an attribute value under a category, affirmative or
+/// negated — that one version makes and the other does not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttributeChange {
+    /// The category it is stated under.
+    pub category: String,
+    /// The value, `Family: Value`.
+    pub value: String,
+    /// `does`, or `does not` when the sentence negates it ("we do not sell …").
+    pub stance: &'static str,
+    /// [`PracticeStatus::Added`] (only the new version) or [`PracticeStatus::Removed`].
+    pub status: PracticeStatus,
+    /// The first sentence stating it in the version that does.
+    pub evidence: Evidence,
+}
+
+/// Each statement of a document (category, value, stance) with its first sentence.
+fn statements(model: &Model, d: &TaggedDocument) -> BTreeMap<(usize, usize, &'static str), usize> {
+    let mut out = BTreeMap::new();
+    let Some(head) = model.attributes() else {
+        return out;
+    };
+    let names = head.names();
+    for (i, s) in d.sentences.iter().enumerate() {
+        let negated = s
+            .attributes
+            .iter()
+            .any(|&v| names[v] == "Does/Does Not: Does Not");
+        let stance = if negated { "does not" } else { "does" };
+        for &v in &s.attributes {
+            if crate::model::attributes::family_of(&names[v]) == "Does/Does Not" {
+                continue;
+            }
+            for &l in &s.labels {
+                out.entry((l, v, stance)).or_insert(i);
+            }
+        }
+    }
+    out
+}
+
+/// The statements only one version makes, the removed ones first, each in model order.
+fn attribute_changes(
+    model: &Model,
+    old: &TaggedDocument,
+    new: &TaggedDocument,
+) -> Vec<AttributeChange> {
+    let Some(head) = model.attributes() else {
+        return Vec::new();
+    };
+    let (before, after) = (statements(model, old), statements(model, new));
+    let mut out = Vec::new();
+    for (from, to, doc, status) in [
+        (&before, &after, old, PracticeStatus::Removed),
+        (&after, &before, new, PracticeStatus::Added),
+    ] {
+        for (&(l, v, stance), &i) in from {
+            if to.contains_key(&(l, v, stance)) {
+                continue;
+            }
+            let s = &doc.sentences[i];
+            out.push(AttributeChange {
+                category: model.labels()[l].clone(),
+                value: head.names()[v].clone(),
+                stance,
+                status,
+                evidence: Evidence {
+                    sentence: i,
+                    span: [s.span.start, s.span.end],
+                    text: s.text.clone(),
+                    probability: s.attribute_probs[v],
+                },
+            });
+        }
+    }
+    out
 }
 
 /// The alignment of two sentence lists.
@@ -370,6 +452,7 @@ pub fn diff_documents(model: &Model, old: &TaggedDocument, new: &TaggedDocument)
         practices_added: names(PracticeStatus::Added),
         practices_removed: names(PracticeStatus::Removed),
         practices,
+        attributes: attribute_changes(model, old, new),
     }
 }
 

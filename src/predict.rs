@@ -28,6 +28,10 @@ pub struct TaggedSentence {
     pub probs: Vec<f32>,
     /// Indices of the labels whose probability passed the threshold.
     pub labels: Vec<usize>,
+    /// Probability per attribute value of the model (empty when it has none).
+    pub attribute_probs: Vec<f32>,
+    /// Indices of the attribute values whose probability passed their threshold.
+    pub attributes: Vec<usize>,
 }
 
 /// A classified document.
@@ -89,13 +93,21 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
     };
     // The context of a sentence is its paragraph: the sentences of the same block.
     let blocks: Vec<(usize, &str)> = sents.iter().map(|s| (s.block, s.text.as_str())).collect();
-    let probs = model.probabilities(Units::Blocks(&blocks));
+    let predicted = model.predict(Units::Blocks(&blocks));
     let sentences = sents
         .into_iter()
         .enumerate()
         .map(|(i, s)| {
-            let p = probs.row(i).to_vec();
+            let p = predicted.categories.row(i).to_vec();
             let labels = model.thresholds().labels_of(&p);
+            let (attribute_probs, attributes) = match (&predicted.attributes, model.attributes()) {
+                (Some(a), Some(head)) => {
+                    let ap = a.row(i).to_vec();
+                    let on = head.decide(&ap, &labels);
+                    (ap, on)
+                }
+                _ => (Vec::new(), Vec::new()),
+            };
             TaggedSentence {
                 index: i,
                 span: s.span,
@@ -104,6 +116,8 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
                 block: s.block,
                 probs: p,
                 labels,
+                attribute_probs,
+                attributes,
             }
         })
         .collect();

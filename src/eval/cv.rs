@@ -8,6 +8,7 @@
 
 use crate::data::LabelledData;
 use crate::error::Result;
+use crate::eval::attributes::{AttributeEvaluation, Levels};
 use crate::eval::{self, Evaluation, Scores};
 use crate::model::{group_folds, Model, TrainStage, ValidTrainParams};
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,67 @@ impl LevelSpread {
     }
 }
 
+/// Micro- and macro-F1 over folds of one group of attribute values at each level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributeSpread {
+    /// `core families`, or a family name.
+    pub name: String,
+    /// Sentence level `(micro, macro)`.
+    pub sentence: (Spread, Spread),
+    /// Segment level, when the data has segment ids.
+    pub segment: Option<(Spread, Spread)>,
+    /// Document level, when the data has policy ids.
+    pub document: Option<(Spread, Spread)>,
+}
+
+/// The spreads of the attribute groups of every fold (a family absent from a fold's data and
+/// model is left out of that fold's figures).
+fn attribute_spreads(folds: &[AttributeEvaluation]) -> Vec<AttributeSpread> {
+    if folds.is_empty() {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = vec!["core families".into()];
+    for f in folds {
+        for (n, _) in &f.families {
+            if !names.contains(n) {
+                names.push(n.clone());
+            }
+        }
+    }
+    names[1..].sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let levels: Vec<&Levels> = folds
+                .iter()
+                .filter_map(|f| {
+                    if name == "core families" {
+                        Some(&f.core)
+                    } else {
+                        f.families.iter().find(|(n, _)| *n == name).map(|(_, l)| l)
+                    }
+                })
+                .collect();
+            let pair = |get: &dyn Fn(&Levels) -> Option<&Scores>| -> Option<(Spread, Spread)> {
+                let s: Option<Vec<&Scores>> = levels.iter().map(|l| get(l)).collect();
+                s.filter(|s| !s.is_empty()).map(|s| {
+                    (
+                        Spread::of(&s.iter().map(|x| x.micro_f1).collect::<Vec<_>>()),
+                        Spread::of(&s.iter().map(|x| x.macro_f1).collect::<Vec<_>>()),
+                    )
+                })
+            };
+            AttributeSpread {
+                sentence: pair(&|l| Some(&l.sentence))
+                    .unwrap_or((Spread::of(&[]), Spread::of(&[]))),
+                segment: pair(&|l| l.segment.as_ref()),
+                document: pair(&|l| l.document.as_ref()),
+                name,
+            }
+        })
+        .collect()
+}
+
 /// The result of a cross-validation run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CvReport {
@@ -103,6 +165,9 @@ pub struct CvReport {
     pub document: Option<LevelSpread>,
     /// Each fold's evaluation.
     pub per_fold: Vec<Evaluation>,
+    /// When the data has attributes: micro- and macro-F1 over folds of the core families
+    /// pooled (first, named `core families`) and of each family.
+    pub attributes: Vec<AttributeSpread>,
     /// The held-out fold of every row, in data order.
     #[serde(skip)]
     pub fold_of_row: Vec<usize>,
@@ -131,13 +196,18 @@ pub fn cross_validate(
     let labels = data.label_names();
     let folds = group_folds(&data.fold_group, k, seed);
     let mut per_fold = Vec::with_capacity(k);
+    let mut attribute_folds = Vec::new();
     for f in 0..k {
         let train: Vec<usize> = (0..data.len()).filter(|&r| folds[r] != f).collect();
         let test: Vec<usize> = (0..data.len()).filter(|&r| folds[r] == f).collect();
         let tr = data.subset(&train);
         let te = data.subset(&test);
         let model = Model::fit(&tr, params, &|stage| progress(f + 1, k, stage))?;
-        per_fold.push(eval::assess(&model, &te, &labels).evaluation);
+        let a = eval::assess(&model, &te, &labels);
+        if let Some(e) = a.attributes.and_then(|x| x.evaluation) {
+            attribute_folds.push(e);
+        }
+        per_fold.push(a.evaluation);
     }
     let sentence = LevelSpread::of(&per_fold.iter().map(|e| &e.sentence).collect::<Vec<_>>());
     let level = |get: &dyn Fn(&Evaluation) -> Option<&Scores>| {
@@ -153,6 +223,7 @@ pub fn cross_validate(
         segment,
         document,
         per_fold,
+        attributes: attribute_spreads(&attribute_folds),
         fold_of_row: folds,
     })
 }

@@ -3,6 +3,7 @@
 //! of [`cv::cross_validate`]), and the spread over folds ([`cv`]). The metrics themselves are
 //! [`crate::labels::scores`].
 
+pub mod attributes;
 pub mod cv;
 
 use crate::data::LabelledData;
@@ -57,13 +58,29 @@ pub struct Assessment {
     pub decisions: Decisions,
     /// The scores over the label set asked for.
     pub evaluation: Evaluation,
+    /// When the data has an `attributes` column or the model an attribute head: the values
+    /// (the data's and the model's), the model's decisions over them, and, with the data's
+    /// column, their scores.
+    pub attributes: Option<AssessedAttributes>,
+}
+
+/// The attribute part of an [`Assessment`].
+#[derive(Debug, Clone)]
+pub struct AssessedAttributes {
+    /// The values scored: the data's and the model's, sorted.
+    pub names: Vec<String>,
+    /// The model's decisions over `names` (values it did not learn are never predicted).
+    pub decisions: Decisions,
+    /// Per family and pooled over the core families (when the data has attributes).
+    pub evaluation: Option<attributes::AttributeEvaluation>,
 }
 
 /// Scores `model` on `data` over the label set `labels`: the model's own labels, or a superset
 /// (a model trained on some folds may lack a rare label; it never predicts it). Each row is
 /// scored in its segment, as in training ([`Model::probabilities`] of labelled units).
 pub fn assess(model: &Model, data: &LabelledData, labels: &[String]) -> Assessment {
-    let probabilities = model.probabilities(crate::model::Units::Labelled(data));
+    let predicted = model.predict(crate::model::Units::Labelled(data));
+    let probabilities = predicted.categories;
     let decisions = model.thresholds().decide(&probabilities);
     let gold = Decisions::gold(labels, &data.labels);
     let mut pred = Decisions::new(data.len(), labels.len());
@@ -75,10 +92,26 @@ pub fn assess(model: &Model, data: &LabelledData, labels: &[String]) -> Assessme
         }
     }
     let evaluation = evaluate(labels, &gold, &pred, &data.policy_id, &data.segment_id);
+    let attributes = (data.has_attributes() || model.attributes().is_some()).then(|| {
+        let names = attributes::value_set(model, data);
+        let decisions = match &predicted.attributes {
+            Some(p) => attributes::decisions_over(model, p, &decisions, &names),
+            None => Decisions::new(data.len(), names.len()),
+        };
+        let evaluation = data
+            .has_attributes()
+            .then(|| attributes::evaluate_attributes(data, &names, &decisions));
+        AssessedAttributes {
+            names,
+            decisions,
+            evaluation,
+        }
+    });
     Assessment {
         probabilities,
         decisions,
         evaluation,
+        attributes,
     }
 }
 

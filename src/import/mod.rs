@@ -46,6 +46,24 @@
 //!
 //! Labels are listed in the fixed OPP-115 order ([`crate::labels::OPP115`]).
 //!
+//! # Attribute labels
+//!
+//! Every row also gets the attribute values of OPP-115's practices ([`ImportedRow::attributes`],
+//! written as a column `attributes` by [`write_csv_with_attributes`]), as `Family: Value`
+//! items, e.g. `Personal Information Type: Location`:
+//!
+//! * every attribute family of every practice counts, whatever the practice's category;
+//! * the values `Unspecified`, `not-selected`, `Other`, `null` and empty are dropped (compared
+//!   case-insensitively);
+//! * case variants of a value within a family are one value, spelled as its most frequent form
+//!   over the whole release, counting every attribute of every annotation row (on a tie, the
+//!   first form in plain string order);
+//! * **segment:** a value holds when at least 2 distinct annotators gave it to a practice in the
+//!   segment;
+//! * **sentence:** a value holds when at least 2 distinct annotators gave it with a span (the
+//!   attribute's own `selectedText`, placed as above) that overlaps the sentence;
+//! * a row's values are sorted in plain string order.
+//!
 //! # Sentences
 //!
 //! Every block tag ends a sentence, so headings and list items stand alone; inside a line,
@@ -66,9 +84,12 @@
 //! * `raw.rs`: reading the release: file pairs, policy text, annotation rows, attribute JSON.
 //! * `segment.rs`: a segment's HTML → clean text with a map back to raw offsets.
 //! * `split.rs`: the importer's sentence splitter (see above).
-//! * `spans.rs`: placing highlighted spans in the clean text, and span → sentence votes; the
-//!   seam for "which annotator highlighted what" that an attribute importer would build on.
+//! * `spans.rs`: placing highlighted spans in the clean text, and span → sentence hits: "which
+//!   annotator highlighted what, for which practice and attribute", read by the category and
+//!   the attribute votes alike.
+//! * `attributes.rs`: which attribute values count, and their spelling.
 
+mod attributes;
 mod raw;
 mod segment;
 mod spans;
@@ -76,6 +97,8 @@ mod split;
 
 use crate::error::{Error, Result};
 use crate::labels::OPP115;
+use attributes::{value_key, Spellings, ValueKey};
+use raw::{Attribute, Practice};
 use segment::Segment;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -104,6 +127,9 @@ pub struct ImportedRow {
     pub text: String,
     /// The categories that passed the majority rule, in the fixed OPP-115 order.
     pub labels: Vec<String>,
+    /// The attribute values that passed the majority rule, as `Family: Value`, in plain string
+    /// order (see "Attribute labels" in the [module documentation](self)).
+    pub attributes: Vec<String>,
 }
 
 /// The result of [`import_opp115`].
@@ -137,12 +163,27 @@ const MIN_ANNOTATORS: usize = 2;
 pub fn import_opp115(dir: &Path, level: Level) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let policies = raw::find_policies(dir, &mut report.warnings)?;
+    // The attribute values of each row, spelled once the whole release has been counted.
+    let mut row_values: Vec<Vec<ValueKey>> = Vec::new();
+    let mut spellings = Spellings::default();
     for p in &policies {
         let text = raw::read_text(&p.html, &mut report.warnings)?;
         let segments: Vec<Segment> = text.split("|||").map(Segment::new).collect();
         let practices = raw::read_annotations(&p.csv, segments.len())?;
-        label_policy(&p.id, &p.company, &segments, &practices, level, &mut report);
+        spellings.count(&practices);
+        label_policy(
+            &p.id,
+            &p.company,
+            &segments,
+            &practices,
+            level,
+            &mut report,
+            &mut row_values,
+        );
         report.policies += 1;
+    }
+    for (row, values) in report.rows.iter_mut().zip(&row_values) {
+        row.attributes = spellings.labels(values);
     }
     Ok(report)
 }
@@ -159,49 +200,47 @@ pub fn import_opp115(dir: &Path, level: Level) -> Result<ImportReport> {
 /// [`Error::Io`] when the file cannot be written, [`Error::Report`] when the CSV cannot be
 /// built.
 pub fn write_csv(rows: &[ImportedRow], level: Level, out: &Path) -> Result<()> {
+    write_rows(rows, level, false, out)
+}
+
+/// Like [`write_csv`], with one more column, `attributes`, after `labels`: the row's
+/// [`ImportedRow::attributes`] joined with `;`, an empty field meaning none.
+///
+/// # Errors
+///
+/// As [`write_csv`].
+pub fn write_csv_with_attributes(rows: &[ImportedRow], level: Level, out: &Path) -> Result<()> {
+    write_rows(rows, level, true, out)
+}
+
+fn write_rows(rows: &[ImportedRow], level: Level, attributes: bool, out: &Path) -> Result<()> {
     let report_err = |e: csv::Error| Error::Report {
         path: out.to_path_buf(),
         message: format!("cannot build the CSV: {e}"),
     };
+    let sentences = level == Level::Sentence;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    match level {
-        Level::Sentence => w.write_record([
-            "policy_id",
-            "company",
-            "segment_id",
-            "sentence_index",
-            "text",
-            "labels",
-        ]),
-        Level::Segment => w.write_record(["policy_id", "company", "segment_id", "text", "labels"]),
-    }
-    .map_err(report_err)?;
+    let mut header = vec!["policy_id", "company", "segment_id"];
+    header.extend(sentences.then_some("sentence_index"));
+    header.extend(["text", "labels"]);
+    header.extend(attributes.then_some("attributes"));
+    w.write_record(&header).map_err(report_err)?;
     for r in rows {
-        let segment_id = r.segment_id.to_string();
-        let labels = r.labels.join(";");
-        match level {
-            Level::Sentence => {
-                let index = r.sentence_index.map(|i| i.to_string()).unwrap_or_default();
-                w.write_record([
-                    r.policy_id.as_str(),
-                    &r.company,
-                    &segment_id,
-                    &index,
-                    &r.text,
-                    &labels,
-                ])
-            }
-            Level::Segment => w.write_record([
-                r.policy_id.as_str(),
-                &r.company,
-                &segment_id,
-                &r.text,
-                &labels,
-            ]),
+        let mut record = vec![
+            r.policy_id.clone(),
+            r.company.clone(),
+            r.segment_id.to_string(),
+        ];
+        if sentences {
+            record.push(r.sentence_index.map(|i| i.to_string()).unwrap_or_default());
         }
-        .map_err(report_err)?;
+        record.extend([r.text.clone(), r.labels.join(";")]);
+        if attributes {
+            record.push(r.attributes.join(";"));
+        }
+        w.write_record(&record).map_err(report_err)?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Report {
         path: out.to_path_buf(),
@@ -210,70 +249,96 @@ pub fn write_csv(rows: &[ImportedRow], level: Level, out: &Path) -> Result<()> {
     crate::io::write_atomic(out, &bytes)
 }
 
-/// Adds the rows of one policy to `report`, labelled by the majority rule.
+/// What a vote is for. Categories sort first, in the fixed OPP-115 order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Label {
+    /// A category, as an index into [`OPP115`].
+    Category(usize),
+    /// An attribute value.
+    Attribute(ValueKey),
+}
+
+/// A row's place in its policy: the segment and, at sentence level, the sentence index.
+type Unit = (usize, Option<usize>);
+
+/// (row, label) → the distinct annotators who voted for the label on the row.
+type Votes<'a> = BTreeMap<(Unit, Label), BTreeSet<&'a str>>;
+
+/// The votes of practice `p`'s annotator at `unit`: for its category and for the (not dropped)
+/// values of `attributes`.
+fn vote<'a>(
+    votes: &mut Votes<'a>,
+    unit: Unit,
+    p: &'a Practice,
+    attributes: impl IntoIterator<Item = &'a Attribute>,
+) {
+    let values = attributes.into_iter().filter_map(value_key);
+    let labels = std::iter::once(Label::Category(p.category)).chain(values.map(Label::Attribute));
+    for label in labels {
+        votes.entry((unit, label)).or_default().insert(&p.annotator);
+    }
+}
+
+/// Adds the rows of one policy to `report`, labelled by the majority rule, and their attribute
+/// values (to be spelled) to `row_values`, one entry per row.
 fn label_policy(
     policy_id: &str,
     company: &str,
     segments: &[Segment],
-    practices: &[raw::Practice],
+    practices: &[Practice],
     level: Level,
     report: &mut ImportReport,
+    row_values: &mut Vec<Vec<ValueKey>>,
 ) {
-    // (segment, category) → annotators; (segment, sentence, category) → annotators.
-    let mut seg_votes: BTreeMap<(usize, usize), BTreeSet<&str>> = BTreeMap::new();
-    for p in practices {
-        seg_votes
-            .entry((p.segment, p.category))
-            .or_default()
-            .insert(&p.annotator);
-    }
-    let sent_votes = if level == Level::Sentence {
-        let placed = spans::place_spans(policy_id, segments, practices, &mut report.warnings);
-        spans::sentence_votes(segments, &placed)
-    } else {
-        spans::SentenceVotes::new()
-    };
-
-    let labels_of = |votes: Option<&BTreeSet<&str>>, c: usize, out: &mut Vec<String>| {
-        if votes.is_some_and(|v| v.len() >= MIN_ANNOTATORS) {
-            out.push(OPP115[c].to_string());
+    let mut votes = Votes::new();
+    match level {
+        Level::Segment => {
+            for p in practices {
+                vote(&mut votes, (p.segment, None), p, &p.attributes);
+            }
         }
-    };
+        Level::Sentence => {
+            let placed = spans::place_spans(policy_id, segments, practices, &mut report.warnings);
+            for (g, i, s) in spans::sentence_hits(segments, &placed) {
+                vote(&mut votes, (g, Some(i)), s.practice, [s.attribute]);
+            }
+        }
+    }
+    let mut passed: BTreeMap<Unit, Vec<Label>> = BTreeMap::new();
+    for ((unit, label), annotators) in votes {
+        if annotators.len() >= MIN_ANNOTATORS {
+            passed.entry(unit).or_default().push(label);
+        }
+    }
+
     for (sid, seg) in segments.iter().enumerate() {
         if seg.text.is_empty() {
             continue;
         }
-        match level {
-            Level::Segment => {
-                let mut labels = Vec::new();
-                for c in 0..OPP115.len() {
-                    labels_of(seg_votes.get(&(sid, c)), c, &mut labels);
-                }
-                report.rows.push(ImportedRow {
-                    policy_id: policy_id.to_string(),
-                    company: company.to_string(),
-                    segment_id: sid,
-                    sentence_index: None,
-                    text: seg.text.clone(),
-                    labels,
-                });
-            }
-            Level::Sentence => {
-                for (i, s) in seg.sentences.iter().enumerate() {
-                    let mut labels = Vec::new();
-                    for c in 0..OPP115.len() {
-                        labels_of(sent_votes.get(&(sid, i, c)), c, &mut labels);
-                    }
-                    report.rows.push(ImportedRow {
-                        policy_id: policy_id.to_string(),
-                        company: company.to_string(),
-                        segment_id: sid,
-                        sentence_index: Some(i),
-                        text: seg.chars[s.clone()].iter().collect(),
-                        labels,
-                    });
+        let units: Vec<(Option<usize>, String)> = match level {
+            Level::Segment => vec![(None, seg.text.clone())],
+            Level::Sentence => (seg.sentences.iter().enumerate())
+                .map(|(i, s)| (Some(i), seg.chars[s.clone()].iter().collect()))
+                .collect(),
+        };
+        for (sentence_index, text) in units {
+            let (mut labels, mut values) = (Vec::new(), Vec::new());
+            for label in passed.remove(&(sid, sentence_index)).unwrap_or_default() {
+                match label {
+                    Label::Category(c) => labels.push(OPP115[c].to_string()),
+                    Label::Attribute(key) => values.push(key),
                 }
             }
+            report.rows.push(ImportedRow {
+                policy_id: policy_id.to_string(),
+                company: company.to_string(),
+                segment_id: sid,
+                sentence_index,
+                text,
+                labels,
+                attributes: Vec::new(),
+            });
+            row_values.push(values);
         }
     }
 }

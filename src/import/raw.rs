@@ -4,8 +4,9 @@
 //!
 //! Everything here is checked as it is read: the errors and warnings of the import come from
 //! this file (see [`super::import_opp115`]). A [`Practice`] is the one record of who entered
-//! what: an attribute-label importer would read each attribute's name and value next to its
-//! span in [`parse_spans`], from the same JSON object.
+//! what: its [`Attribute`]s carry each attribute's family, value and highlighted span, read
+//! together from the same JSON object by [`parse_attributes`]. Which values count as labels is
+//! decided later ([`super::attributes`]); this file keeps them as written.
 
 use crate::error::{Error, Result};
 use crate::labels::OPP115;
@@ -178,6 +179,18 @@ pub(super) struct Span {
     pub(super) end: Option<i64>,
 }
 
+/// One attribute of a practice, as the annotator entered it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Attribute {
+    /// The attribute family: the key of the JSON object, e.g. `Personal Information Type`
+    /// (trimmed).
+    pub(super) family: String,
+    /// The `value` string, trimmed; `None` when it is missing or not a string.
+    pub(super) value: Option<String>,
+    /// The highlighted span, when the attribute has a usable `selectedText`.
+    pub(super) span: Option<Span>,
+}
+
 /// One practice entered by one annotator.
 #[derive(Debug, Clone)]
 pub(super) struct Practice {
@@ -187,8 +200,8 @@ pub(super) struct Practice {
     pub(super) segment: usize,
     /// The category as an index into [`OPP115`].
     pub(super) category: usize,
-    /// The highlighted spans of the practice's attributes.
-    pub(super) spans: Vec<Span>,
+    /// The practice's attributes, with their highlighted spans.
+    pub(super) attributes: Vec<Attribute>,
     /// The 1-based line of the row in its file, for messages.
     pub(super) line: u64,
 }
@@ -262,23 +275,23 @@ pub(super) fn read_annotations(path: &Path, n_segments: usize) -> Result<Vec<Pra
                  categories"
             )));
         };
-        let spans = parse_spans(&record[6])
+        let attributes = parse_attributes(&record[6])
             .map_err(|m| bad(format!("attribute-value JSON (column 7): {m}")))?;
         out.push(Practice {
             annotator: annotator.to_string(),
             segment,
             category,
-            spans,
+            attributes,
             line,
         });
     }
     Ok(out)
 }
 
-/// The highlighted spans of a practice's attribute-value JSON. Attributes without a
-/// `selectedText`, or with one of the corpus's placeholders (see [`is_placeholder`]), give no
-/// span.
-pub(super) fn parse_spans(json: &str) -> std::result::Result<Vec<Span>, String> {
+/// The attributes of a practice's attribute-value JSON. An entry that is not a
+/// JSON object is skipped. An attribute without a `selectedText`, or with one of the corpus's
+/// placeholders (see [`is_placeholder`]), has no span.
+pub(super) fn parse_attributes(json: &str) -> std::result::Result<Vec<Attribute>, String> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| format!("not valid JSON ({e})"))?;
     let obj = value
@@ -291,24 +304,30 @@ pub(super) fn parse_spans(json: &str) -> std::result::Result<Vec<Span>, String> 
             _ => None,
         }
     };
-    let mut spans = Vec::new();
-    for attr in obj.values() {
+    let mut attributes = Vec::new();
+    for (family, attr) in obj {
         let Some(attr) = attr.as_object() else {
             continue;
         };
-        let Some(text) = attr.get("selectedText").and_then(|t| t.as_str()) else {
-            continue;
-        };
-        if is_placeholder(text) {
-            continue;
-        }
-        spans.push(Span {
-            text: text.to_string(),
-            start: index(attr.get("startIndexInSegment")),
-            end: index(attr.get("endIndexInSegment")),
+        let span = attr
+            .get("selectedText")
+            .and_then(|t| t.as_str())
+            .filter(|t| !is_placeholder(t))
+            .map(|text| Span {
+                text: text.to_string(),
+                start: index(attr.get("startIndexInSegment")),
+                end: index(attr.get("endIndexInSegment")),
+            });
+        attributes.push(Attribute {
+            family: family.trim().to_string(),
+            value: attr
+                .get("value")
+                .and_then(|v| v.as_str())
+                .map(|v| v.trim().to_string()),
+            span,
         });
     }
-    Ok(spans)
+    Ok(attributes)
 }
 
 /// The corpus's stand-ins for "no span": empty text, `null`, `Not selected`.
@@ -325,24 +344,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn span_json_skips_null_and_missing_text() {
-        let spans = parse_spans(
-            r#"{"A": {"selectedText": "x", "startIndexInSegment": 1, "endIndexInSegment": 2, "value": "v"},
+    fn attribute_json_keeps_values_and_skips_null_and_missing_text() {
+        let attrs = parse_attributes(
+            r#"{"A": {"selectedText": "x", "startIndexInSegment": 1, "endIndexInSegment": 2, "value": " v "},
                 "B": {"selectedText": "null", "startIndexInSegment": -1, "endIndexInSegment": -1, "value": "not-selected"},
                 "C": {"value": "no text"},
-                "D": {"selectedText": "Not selected", "startIndexInSegment": -1, "endIndexInSegment": -1, "value": "x"}}"#,
+                "D": {"selectedText": "Not selected", "startIndexInSegment": -1, "endIndexInSegment": -1, "value": 3},
+                "E": "not an object"}"#,
         )
         .unwrap();
+        let attr = |family: &str, value: Option<&str>, span: Option<Span>| Attribute {
+            family: family.into(),
+            value: value.map(String::from),
+            span,
+        };
         assert_eq!(
-            spans,
-            [Span {
-                text: "x".into(),
-                start: Some(1),
-                end: Some(2)
-            }]
+            attrs,
+            [
+                attr(
+                    "A",
+                    Some("v"),
+                    Some(Span {
+                        text: "x".into(),
+                        start: Some(1),
+                        end: Some(2)
+                    })
+                ),
+                attr("B", Some("not-selected"), None),
+                attr("C", Some("no text"), None),
+                attr("D", None, None),
+            ]
         );
-        assert!(parse_spans("[1]").is_err());
-        assert!(parse_spans("{").is_err());
+        assert!(parse_attributes("[1]").is_err());
+        assert!(parse_attributes("{").is_err());
     }
 
     #[test]

@@ -1,23 +1,18 @@
 //! Highlighted spans: placing each annotator's spans in the clean text of their segment, and
-//! turning the placed spans into sentence votes.
+//! finding the sentences each placed span overlaps.
 //!
 //! The placement rule is the module's ("Labels" in [`super`]): offsets are trusted when the
 //! raw slice they point at cleans to the cleaned `selectedText`; otherwise the text is searched
 //! for and the occurrence nearest to the given start is used; a span that cannot be found is
 //! dropped with a warning.
 //!
-//! # The seam for attribute labels
-//!
 //! [`place_spans`] is the one answer to "which annotator highlighted which characters of which
-//! segment, for which practice" ([`PlacedSpan`]). The category votes of [`sentence_votes`] are
-//! one reader of it; an importer of attribute labels is another: it needs each span's attribute
-//! name and value as well, which [`super::raw::parse_spans`] would keep on the
-//! [`Span`] (they come from the same JSON object), and its own majority rule next to the
-//! category one in `mod.rs`.
+//! segment, for which practice and attribute" ([`PlacedSpan`]), and [`sentence_hits`] the one
+//! answer to "which sentences does it reach". The category votes and the attribute votes of
+//! `mod.rs` both read them.
 
-use super::raw::{Practice, Span};
+use super::raw::{Attribute, Practice, Span};
 use super::segment::{clean_html, Segment};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a span was placed, as a range of clean characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +75,8 @@ impl Segment {
 pub(super) struct PlacedSpan<'a> {
     /// The practice (annotator, segment, category) the span was highlighted for.
     pub(super) practice: &'a Practice,
+    /// The attribute of the practice whose `selectedText` the span is.
+    pub(super) attribute: &'a Attribute,
     /// The span in the segment's clean text, as a range of characters.
     pub(super) chars: std::ops::Range<usize>,
 }
@@ -97,7 +94,10 @@ pub(super) fn place_spans<'a>(
     let mut searched = 0usize;
     for p in practices {
         let seg = &segments[p.segment];
-        for span in &p.spans {
+        for attribute in &p.attributes {
+            let Some(span) = &attribute.span else {
+                continue;
+            };
             let located = seg.locate(span);
             if matches!(located, Located::Searched(_)) {
                 searched += 1;
@@ -105,6 +105,7 @@ pub(super) fn place_spans<'a>(
             match located {
                 Located::Offsets(r) | Located::Searched(r) => placed.push(PlacedSpan {
                     practice: p,
+                    attribute,
                     chars: r,
                 }),
                 Located::NotFound => warnings.push(format!(
@@ -126,29 +127,21 @@ pub(super) fn place_spans<'a>(
     placed
 }
 
-/// Sentence votes: (segment, sentence, category) → the distinct annotators who voted for the
-/// category on the sentence.
-pub(super) type SentenceVotes<'a> = BTreeMap<(usize, usize, usize), BTreeSet<&'a str>>;
-
-/// An annotator votes for category C on a sentence when a placed span of one of their C
-/// practices overlaps the sentence by at least one character.
-pub(super) fn sentence_votes<'a>(
-    segments: &[Segment],
-    placed: &[PlacedSpan<'a>],
-) -> SentenceVotes<'a> {
-    let mut votes = SentenceVotes::new();
-    for placed_span in placed {
-        let (p, r) = (placed_span.practice, &placed_span.chars);
-        for (i, s) in segments[p.segment].sentences.iter().enumerate() {
-            if r.start < s.end && r.end > s.start {
-                votes
-                    .entry((p.segment, i, p.category))
-                    .or_default()
-                    .insert(&p.annotator);
-            }
-        }
-    }
-    votes
+/// Every (segment, sentence index, span) where a placed span overlaps a sentence of its
+/// segment by at least one character.
+pub(super) fn sentence_hits<'s, 'a>(
+    segments: &'s [Segment],
+    placed: &'s [PlacedSpan<'a>],
+) -> impl Iterator<Item = (usize, usize, &'s PlacedSpan<'a>)> + 's {
+    placed.iter().flat_map(move |placed_span| {
+        let (g, r) = (placed_span.practice.segment, &placed_span.chars);
+        segments[g]
+            .sentences
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| r.start < s.end && r.end > s.start)
+            .map(move |(i, _)| (g, i, placed_span))
+    })
 }
 
 /// `s` with its whitespace collapsed, cut to `max` characters with `…` when longer (for

@@ -10,6 +10,15 @@ use crate::sentences::paragraph::paragraph_runs;
 /// (the sentence's paragraph) decided it.
 pub const FROM_PARAGRAPH: &str = "(from its paragraph)";
 
+/// Which outputs of the model an explanation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The categories (labels).
+    Categories,
+    /// The attribute values (when the model has an attribute head).
+    Attributes,
+}
+
 /// One feature's share of a label's first-stage logit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TermContribution {
@@ -59,10 +68,24 @@ impl Model {
     /// `(feature, TF-IDF value × weight of label l)` for every feature of the row (only the
     /// positive ones with `positive_only`), largest first (ties broken by the term text).
     fn row_contributions(&self, row: &SparseRow, l: usize, positive_only: bool) -> Vec<(u32, f32)> {
-        let nl = self.labels.len();
+        self.contributions_in(Part::Categories, row, l, positive_only)
+    }
+
+    /// [`Model::row_contributions`] of output `l` of `part`.
+    fn contributions_in(
+        &self,
+        part: Part,
+        row: &SparseRow,
+        l: usize,
+        positive_only: bool,
+    ) -> Vec<(u32, f32)> {
+        let (weights, nl) = match (part, &self.attributes) {
+            (Part::Attributes, Some(a)) => (&a.weights, a.names.len()),
+            _ => (&self.weights, self.labels.len()),
+        };
         let mut c: Vec<(u32, f32)> = row
             .iter()
-            .map(|&(f, v)| (f, v * self.weights[f as usize * nl + l]))
+            .map(|&(f, v)| (f, v * weights[f as usize * nl + l]))
             .filter(|&(_, c)| !positive_only || c > 0.0)
             .collect();
         let term = |f: u32| self.vectoriser.term(f as usize);
@@ -121,6 +144,24 @@ impl Model {
         out
     }
 
+    /// [`Model::explain_labels`] for attribute values (indices into
+    /// [`super::attributes::AttributeHead::names`]): the terms that pushed each value up.
+    /// Empty lists when the model has no attribute head.
+    pub fn explain_attributes(
+        &self,
+        text: &str,
+        context: Option<&str>,
+        values: &[usize],
+        top: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<Vec<TermContribution>> {
+        if values.is_empty() || self.attributes.is_none() {
+            return vec![Vec::new(); values.len()];
+        }
+        let row = self.row(text, context, scratch);
+        self.explain_row_in(Part::Attributes, &row, values, top)
+    }
+
     /// [`Model::explain_labels`] of a row from [`Model::rows_of_blocks`].
     pub fn explain_row(
         &self,
@@ -128,10 +169,21 @@ impl Model {
         labels: &[usize],
         top: usize,
     ) -> Vec<Vec<TermContribution>> {
+        self.explain_row_in(Part::Categories, row, labels, top)
+    }
+
+    /// [`Model::explain_row`] for the outputs `labels` of `part`.
+    pub fn explain_row_in(
+        &self,
+        part: Part,
+        row: &SparseRow,
+        labels: &[usize],
+        top: usize,
+    ) -> Vec<Vec<TermContribution>> {
         labels
             .iter()
             .map(|&l| {
-                let mut c = self.row_contributions(row, l, true);
+                let mut c = self.contributions_in(part, row, l, true);
                 c.truncate(top);
                 c.into_iter()
                     .map(|(f, contribution)| {

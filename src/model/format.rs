@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 /// Current model file format version. Bump on any incompatible change.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 const MAGIC: &[u8; 8] = b"PCLSMDL\n";
 
 impl Model {
@@ -65,6 +65,10 @@ impl Model {
                 .neighbours
                 .as_ref()
                 .is_some_and(|st| !st.is_consistent(nl))
+            || model
+                .attributes
+                .as_ref()
+                .is_some_and(|a| !a.is_consistent(k, nl))
         {
             return Err(err(
                 "inconsistent model dimensions: the file is corrupt".into()

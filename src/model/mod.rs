@@ -21,6 +21,7 @@
 //! | `explain.rs` | per-term contributions ([`TermContribution`]) |
 //! | `format.rs` | the model file |
 
+pub mod attributes;
 mod explain;
 mod folds;
 mod format;
@@ -32,15 +33,16 @@ mod solve;
 pub mod sparse_lr;
 mod train;
 
-pub use explain::{TermContribution, FROM_PARAGRAPH};
+pub use explain::{Part, TermContribution, FROM_PARAGRAPH};
 pub use folds::group_folds;
 pub use format::FORMAT_VERSION;
 pub use params::{TrainParams, ValidTrainParams};
-pub use score::Units;
+pub use score::{Predicted, Units};
 
 use crate::data::SourceInfo;
 use crate::features::Vectoriser;
 use crate::labels::{Scores, Thresholds};
+use attributes::AttributeHead;
 use neighbours::NeighbourStage;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +65,9 @@ pub struct TrainingInfo {
     pub rows: usize,
     /// Positive rows per label.
     pub label_counts: Vec<usize>,
+    /// Attribute values of the data on too few rows to be learned
+    /// ([`TrainParams::min_attribute_examples`]), with their row counts.
+    pub attributes_not_learned: Vec<(String, usize)>,
 }
 
 /// Cross-validated metrics stored in the model (out-of-fold predictions of the threshold
@@ -108,6 +113,12 @@ pub struct Model {
     /// training only; not stored in the model file).
     #[serde(skip)]
     sparse_only: Vec<usize>,
+    /// The attribute head, when the training data had attribute values to learn.
+    attributes: Option<AttributeHead>,
+    /// What training had to work around (e.g. fewer threshold folds for a small data set);
+    /// known after training only, not stored in the model file.
+    #[serde(skip)]
+    warnings: Vec<String>,
 }
 
 /// Progress events during training.
@@ -170,6 +181,16 @@ impl Model {
     /// Labels whose final fit kept the sparse solver's solution (known after training only).
     pub fn sparse_only(&self) -> &[usize] {
         &self.sparse_only
+    }
+
+    /// The attribute head, when the model was trained with attribute values.
+    pub fn attributes(&self) -> Option<&AttributeHead> {
+        self.attributes.as_ref()
+    }
+
+    /// What training had to work around, one line each (known after training only).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Whether the model has a neighbour stage.

@@ -43,6 +43,9 @@ pub struct TrainParams {
     pub neighbour_stage: bool,
     /// L2 penalty strength of the neighbour stage.
     pub neighbour_alpha: f32,
+    /// An attribute value (when the data has an `attributes` column) gets a model when at
+    /// least this many rows carry it; rarer values are listed as not learned.
+    pub min_attribute_examples: usize,
 }
 
 impl Default for TrainParams {
@@ -61,6 +64,7 @@ impl Default for TrainParams {
             unit: Unit::Sentence,
             neighbour_stage: true,
             neighbour_alpha: 1.0,
+            min_attribute_examples: 10,
         }
     }
 }
@@ -100,6 +104,11 @@ impl TrainParams {
         }
         if !(0.0..=1.0).contains(&self.balance_power) {
             return Err(Error::Params("balance power must be within 0..=1".into()));
+        }
+        if self.min_attribute_examples == 0 {
+            return Err(Error::Params(
+                "the minimum number of examples of an attribute value must be at least 1".into(),
+            ));
         }
         if self.max_repeat == 0 {
             return Err(Error::Params("max_repeat must be at least 1".into()));

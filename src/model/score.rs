@@ -1,8 +1,9 @@
-//! Scoring: [`Model::probabilities`] is the one entry point. The first stage (TF-IDF rows ×
-//! stacked weights, [`super::kernels`]) runs over the units as [`Units`] gives them, then the
-//! neighbour stage revises every unit with the others of its neighbourhood
-//! ([`Model::neighbourhoods_of`]: a sentence's paragraph, a segment's document) — the same
-//! rule at training, evaluation and prediction.
+//! Scoring: [`Model::predict`] is the one entry point ([`Model::probabilities`] is its
+//! categories). The first stage (TF-IDF rows × stacked weights, [`super::kernels`]) runs over
+//! the units as [`Units`] gives them, for the categories and, with the same rows, for the
+//! attribute values; then the neighbour stage revises every unit's categories with the others
+//! of its neighbourhood ([`Model::neighbourhoods_of`]: a sentence's paragraph, a segment's
+//! document) — the same rule at training, evaluation and prediction.
 
 use super::kernels::{add_dots, score_rows, sigmoid};
 use super::train::{neighbourhoods, Core};
@@ -13,7 +14,7 @@ use crate::labels::Probabilities;
 use crate::sentences::paragraph::{paragraph_runs, Paragraphs};
 use rayon::prelude::*;
 
-/// What to score, and how its units group into paragraphs (see [`Model::probabilities`]).
+/// What to score, and how its units group into paragraphs (see [`Model::predict`]).
 #[derive(Debug, Clone, Copy)]
 pub enum Units<'a> {
     /// Texts scored alone: each is its own context and its own paragraph.
@@ -26,13 +27,27 @@ pub enum Units<'a> {
     Blocks(&'a [(usize, &'a str)]),
 }
 
+/// The probabilities of every unit: categories, and attribute values when the model has
+/// them (columns in [`super::attributes::AttributeHead::names`] order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Predicted {
+    /// P(category), after the neighbour stage.
+    pub categories: Probabilities,
+    /// P(attribute value), from the first stage.
+    pub attributes: Option<Probabilities>,
+}
+
+/// A linear head's stacked weights (feature-major) and intercepts.
+type Head<'a> = (&'a [f32], &'a [f32]);
+
 impl Model {
-    /// Probabilities P(label) of every unit (rows in unit order, columns in label order):
-    /// the first stage, then the neighbour stage over the units' neighbourhoods.
-    pub fn probabilities(&self, units: Units<'_>) -> Probabilities {
+    /// Probabilities of every unit (rows in unit order): the first stage for every head, then
+    /// the neighbour stage over the categories of the units' neighbourhoods.
+    pub fn predict(&self, units: Units<'_>) -> Predicted {
+        let heads = self.heads();
         let (mut p, neighbourhoods) = match units {
             Units::Alone(texts) => (
-                self.text_stage_probabilities(texts, None),
+                probabilities(&self.vectoriser, &heads, &Normaliser::new(), texts, None),
                 Paragraphs::by_key(texts.len(), |_| None::<()>),
             ),
             Units::Labelled(data) => {
@@ -40,19 +55,44 @@ impl Model {
                 let contexts = data.contexts();
                 let ctx: Vec<&str> = contexts.iter().map(|c| &**c).collect();
                 (
-                    self.text_stage_probabilities(&texts, Some(&ctx)),
+                    probabilities(
+                        &self.vectoriser,
+                        &heads,
+                        &Normaliser::new(),
+                        &texts,
+                        Some(&ctx),
+                    ),
                     neighbourhoods(data, self.params.unit),
                 )
             }
             Units::Blocks(sents) => (
-                self.text_stage_of_blocks(sents),
+                self.text_stage_of_blocks(&heads, sents),
                 self.neighbourhoods_of(sents),
             ),
         };
+        let attributes = (p.len() > 1).then(|| p.pop().expect("two heads"));
+        let mut categories = p.pop().expect("the categories' head");
         if let Some(st) = &self.neighbours {
-            st.revise_groups(&mut p, &neighbourhoods);
+            st.revise_groups(&mut categories, &neighbourhoods);
         }
-        p
+        Predicted {
+            categories,
+            attributes,
+        }
+    }
+
+    /// The categories' probabilities of every unit ([`Model::predict`]'s `categories`).
+    pub fn probabilities(&self, units: Units<'_>) -> Probabilities {
+        self.predict(units).categories
+    }
+
+    /// The categories' head, then the attribute head's when there is one.
+    fn heads(&self) -> Vec<Head<'_>> {
+        let mut heads: Vec<Head<'_>> = vec![(&self.weights, &self.intercepts)];
+        if let Some(a) = &self.attributes {
+            heads.push((&a.weights, &a.intercepts));
+        }
+        heads
     }
 
     /// The neighbourhoods of a document's units given as `(block, text)`: a sentence's is its
@@ -67,32 +107,39 @@ impl Model {
         }
     }
 
-    /// The first stage's probabilities alone (TF-IDF × weights, before the neighbour stage)
-    /// for each text given the paragraph it sits in (`contexts[i]` for `texts[i]`; `None`:
-    /// each text is its own context). [`Model::contributions`] explains these.
+    /// The first stage's category probabilities alone (TF-IDF × weights, before the
+    /// neighbour stage) for each text given the paragraph it sits in (`contexts[i]` for
+    /// `texts[i]`; `None`: each text is its own context). [`Model::contributions`] explains
+    /// these.
     pub fn text_stage_probabilities(
         &self,
         texts: &[&str],
         contexts: Option<&[&str]>,
     ) -> Probabilities {
+        let heads = [(&self.weights[..], &self.intercepts[..])];
         probabilities(
             &self.vectoriser,
-            &self.weights,
-            &self.intercepts,
+            &heads,
             &Normaliser::new(),
             texts,
             contexts,
         )
+        .pop()
+        .expect("one head")
     }
 
-    /// The first stage's probabilities of units given as `(block, text)` in document order,
-    /// each in the context of its block's run: the numbers [`Model::text_stage_probabilities`]
-    /// with [`crate::sentences::paragraph::block_contexts`] gives (up to float rounding),
-    /// computed paragraph by paragraph so that a paragraph is tokenised once
+    /// The first stage's probabilities (one matrix per head) of units given as `(block,
+    /// text)` in document order, each in the context of its block's run: the numbers
+    /// [`Model::text_stage_probabilities`] with
+    /// [`crate::sentences::paragraph::block_contexts`] gives (up to float rounding), computed
+    /// paragraph by paragraph so that a paragraph is tokenised once
     /// ([`crate::features::Vectoriser::transform_paragraph`]) and its shared context part is
-    /// dotted once.
-    fn text_stage_of_blocks(&self, sents: &[(usize, &str)]) -> Probabilities {
-        let nl = self.labels.len();
+    /// dotted once per head.
+    fn text_stage_of_blocks(
+        &self,
+        heads: &[Head<'_>],
+        sents: &[(usize, &str)],
+    ) -> Vec<Probabilities> {
         let blocks = paragraph_runs(sents);
         let normaliser = Normaliser::new();
         // Groups of blocks of about 256 sentences, scored in parallel.
@@ -104,32 +151,38 @@ impl Model {
                 start = b + 1;
             }
         }
-        let parts: Vec<Vec<f32>> = groups
+        let parts: Vec<Vec<Vec<f32>>> = groups
             .par_iter()
             .map_init(
                 || (Scratch::default(), SparseRow::new(), Vec::new()),
                 |(s, row, texts), g| {
-                    let mut out = Vec::new();
-                    // The shared context part's dot products (unscaled), per context serial.
-                    let (mut context_dot, mut serial) = (vec![0f32; nl], 0);
+                    let mut out: Vec<Vec<f32>> = vec![Vec::new(); heads.len()];
+                    // The shared context part's dot products (unscaled) per head, per
+                    // context serial.
+                    let mut context_dot: Vec<Vec<f32>> =
+                        heads.iter().map(|h| vec![0f32; h.1.len()]).collect();
+                    let mut serial = 0;
                     for r in &blocks[g.clone()] {
                         texts.clear();
                         texts.extend(sents[r.clone()].iter().map(|x| x.1));
                         self.vectoriser
                             .transform_paragraph(&normaliser, texts, s, row, |parts| {
-                                if parts.context_serial != serial {
-                                    serial = parts.context_serial;
-                                    context_dot.fill(0.0);
-                                    add_dots(&self.weights, parts.context, &mut context_dot);
-                                }
-                                let at = out.len();
-                                out.resize(at + nl, 0.0);
-                                let o = &mut out[at..];
-                                add_dots(&self.weights, parts.own, o);
-                                for ((o, &c), &b) in
-                                    o.iter_mut().zip(&context_dot).zip(&self.intercepts)
+                                let fresh = parts.context_serial != serial;
+                                serial = parts.context_serial;
+                                for (((w, b), out), cd) in
+                                    heads.iter().zip(out.iter_mut()).zip(context_dot.iter_mut())
                                 {
-                                    *o = sigmoid(b + parts.scale * (*o + c));
+                                    if fresh {
+                                        cd.fill(0.0);
+                                        add_dots(w, parts.context, cd);
+                                    }
+                                    let at = out.len();
+                                    out.resize(at + b.len(), 0.0);
+                                    let o = &mut out[at..];
+                                    add_dots(w, parts.own, o);
+                                    for ((o, &c), &b) in o.iter_mut().zip(cd.iter()).zip(b.iter()) {
+                                        *o = sigmoid(b + parts.scale * (*o + c));
+                                    }
                                 }
                             });
                     }
@@ -137,55 +190,80 @@ impl Model {
                 },
             )
             .collect();
-        Probabilities::from_cells(nl, parts.concat())
+        heads
+            .iter()
+            .enumerate()
+            .map(|(h, (_, b))| {
+                Probabilities::from_cells(
+                    b.len(),
+                    parts.iter().flat_map(|p| p[h].iter().copied()).collect(),
+                )
+            })
+            .collect()
     }
 }
 
 impl Core {
-    /// The first stage's probabilities of `texts` in `contexts` (training's threshold folds).
+    /// The first stage's probabilities of `texts` in `contexts` (training's threshold folds):
+    /// the categories, and the attribute values when the core has them.
     pub(super) fn probabilities(
         &self,
         normaliser: &Normaliser,
         texts: &[&str],
         contexts: &[&str],
-    ) -> Probabilities {
-        probabilities(
-            &self.vectoriser,
-            &self.weights,
-            &self.intercepts,
-            normaliser,
-            texts,
-            Some(contexts),
-        )
+    ) -> (Probabilities, Option<Probabilities>) {
+        let mut heads: Vec<Head<'_>> = vec![(&self.weights, &self.intercepts)];
+        if let Some((w, b)) = &self.attributes {
+            heads.push((w, b));
+        }
+        let mut p = probabilities(&self.vectoriser, &heads, normaliser, texts, Some(contexts));
+        let attributes = (p.len() > 1).then(|| p.pop().expect("two heads"));
+        (p.pop().expect("the categories' head"), attributes)
     }
 }
 
-/// The first stage over texts (each with its context, else alone), parallel in chunks of 256.
+/// The first stage over texts (each with its context, else alone) for every head, parallel
+/// in chunks of 256 texts: each text is vectorised once.
 fn probabilities(
     vectoriser: &Vectoriser,
-    weights: &[f32],
-    intercepts: &[f32],
+    heads: &[Head<'_>],
     normaliser: &Normaliser,
     texts: &[&str],
     contexts: Option<&[&str]>,
-) -> Probabilities {
-    let l = intercepts.len();
-    let mut out = vec![0f32; texts.len() * l];
-    out.par_chunks_mut(l.max(1) * 256)
+) -> Vec<Probabilities> {
+    let chunks: Vec<Vec<Vec<f32>>> = texts
+        .par_chunks(256)
         .enumerate()
-        .for_each_init(
+        .map_init(
             || (Scratch::default(), SparseRow::new()),
-            |(s, row), (c, o)| {
+            |(s, row), (c, chunk)| {
                 let start = c * 256;
-                let end = (start + 256).min(texts.len());
-                for (i, t) in texts[start..end].iter().enumerate() {
+                let mut out: Vec<Vec<f32>> = heads
+                    .iter()
+                    .map(|h| vec![0f32; chunk.len() * h.1.len()])
+                    .collect();
+                for (i, t) in chunk.iter().enumerate() {
                     let ctx = contexts.map(|cs| cs[start + i]);
                     vectoriser.transform_into(normaliser, t, ctx, s, row);
-                    score_rows(weights, intercepts, row, &mut o[i * l..(i + 1) * l]);
+                    for ((w, b), o) in heads.iter().zip(out.iter_mut()) {
+                        let l = b.len();
+                        score_rows(w, b, row, &mut o[i * l..(i + 1) * l]);
+                    }
                 }
+                out
             },
-        );
-    Probabilities::from_cells(l, out)
+        )
+        .collect();
+    heads
+        .iter()
+        .enumerate()
+        .map(|(h, (_, b))| {
+            Probabilities::from_cells(
+                b.len(),
+                chunks.iter().flat_map(|c| c[h].iter().copied()).collect(),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -148,6 +148,41 @@ pub fn coverage_frame(cov: &[Coverage]) -> PolarsResult<DataFrame> {
     ])
 }
 
+/// The data-profile DataFrame (one row per company × date × category × family × value ×
+/// stance).
+pub fn profile_frame(rows: &[crate::report::profile::ProfileRow]) -> PolarsResult<DataFrame> {
+    let strs = |f: &dyn Fn(&crate::report::profile::ProfileRow) -> &str| {
+        rows.iter().map(f).collect::<Vec<_>>()
+    };
+    DataFrame::new_infer_height(vec![
+        Column::new("company".into(), strs(&|r| r.company.as_str())),
+        Column::new(
+            "date".into(),
+            rows.iter().map(|r| r.date.as_deref()).collect::<Vec<_>>(),
+        ),
+        Column::new("category".into(), strs(&|r| r.category.as_str())),
+        Column::new("family".into(), strs(&|r| r.family.as_str())),
+        Column::new("value".into(), strs(&|r| r.value.as_str())),
+        Column::new("stance".into(), strs(&|r| r.stance)),
+        Column::new(
+            "sentences".into(),
+            rows.iter().map(|r| r.sentences as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "max_probability".into(),
+            rows.iter().map(|r| r.max_probability).collect::<Vec<_>>(),
+        ),
+        Column::new("evidence_file".into(), strs(&|r| r.evidence_file.as_str())),
+        Column::new(
+            "evidence_sentence".into(),
+            rows.iter()
+                .map(|r| r.evidence_sentence as u32)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("evidence_text".into(), strs(&|r| r.evidence_text.as_str())),
+    ])
+}
+
 /// The file-accounting DataFrame.
 pub fn files_frame(files: &[FileStatus]) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![

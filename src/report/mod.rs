@@ -23,6 +23,7 @@ mod coverage;
 mod files;
 mod frames;
 pub mod html;
+pub mod profile;
 mod summary;
 
 pub use coverage::{coverage, Coverage, CoverageAccumulator};
@@ -39,6 +40,7 @@ use crate::io::{write_uncommitted, AtomicFile};
 use crate::model::Model;
 use crate::predict::{Outcome, Sink, TaggedDocument};
 use frames::{polars_err, write_csv, write_parquet, SentenceSink};
+use profile::ProfileAccumulator;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -64,6 +66,7 @@ pub struct ReportWriter<'m> {
     dir: std::path::PathBuf,
     sentences: Option<SentenceSink>,
     coverage: CoverageAccumulator,
+    profile: ProfileAccumulator,
     files: Vec<FileStatus>,
     views: ViewMap,
     tagged: usize,
@@ -89,6 +92,7 @@ impl<'m> ReportWriter<'m> {
             dir: dir.to_path_buf(),
             sentences: None,
             coverage: CoverageAccumulator::default(),
+            profile: ProfileAccumulator::default(),
             files: Vec::new(),
             views: BTreeMap::new(),
             tagged: 0,
@@ -119,6 +123,7 @@ impl<'m> ReportWriter<'m> {
         }
         for d in docs {
             self.coverage.add(&d);
+            self.profile.add(self.model, &d);
             self.total_sentences += d.sentences.len();
             let (company, date) = d.version.key();
             let key = (company, date, d.path.clone(), self.tagged);
@@ -162,6 +167,7 @@ impl<'m> ReportWriter<'m> {
                 model,
                 dir,
                 self.coverage,
+                self.profile,
                 self.files,
                 &self.views,
                 self.tagged,
@@ -189,6 +195,7 @@ impl<'m> ReportWriter<'m> {
         model: &Model,
         dir: &Path,
         coverage: CoverageAccumulator,
+        profile: ProfileAccumulator,
         files: Vec<FileStatus>,
         views: &ViewMap,
         tagged: usize,
@@ -201,6 +208,7 @@ impl<'m> ReportWriter<'m> {
             })?)
         };
         let cov = coverage.finish(model);
+        let profile = model.attributes().map(|_| profile.finish(model));
         let p = dir.join("coverage.svg");
         let coverage_svg = crate::report::charts::coverage_svg(model.labels(), &cov)
             .map_err(|e| polars_err(&p, e))?;
@@ -231,10 +239,16 @@ impl<'m> ReportWriter<'m> {
                 let p = dir.join("files.csv");
                 let mut fdf = files_frame(&files).map_err(|e| polars_err(&p, e))?;
                 commit(write_csv(&p, &mut fdf)?)?;
-                write(
-                    &dir.join("summary.md"),
-                    summary_markdown(model, &cov, &files).as_bytes(),
-                )
+                let mut summary = summary_markdown(model, &cov, &files);
+                if let Some(rows) = &profile {
+                    let p = dir.join("profile.csv");
+                    let mut pdf = frames::profile_frame(rows).map_err(|e| polars_err(&p, e))?;
+                    commit(write_csv(&p, &mut pdf)?)?;
+                    commit(write_parquet(&dir.join("profile.parquet"), &mut pdf)?)?;
+                    summary.push_str("\n## Data profile\n\nWhat each policy says about people's data (attribute values of its sentences; the number of sentences, then the strongest evidence).\n");
+                    summary.push_str(&profile::profile_markdown(rows));
+                }
+                write(&dir.join("summary.md"), summary.as_bytes())
             },
             || {
                 write(

@@ -106,7 +106,14 @@ fn predict_with_shipped_model_works_without_model_flag() {
             .arg(example()),
     );
     let (header, rows) = parse_csv(&out);
-    let mut want = vec!["company", "file", "sentence", "text", "labels"];
+    let mut want = vec![
+        "company",
+        "file",
+        "sentence",
+        "text",
+        "labels",
+        "attributes",
+    ];
     want.extend(OPP115);
     assert_eq!(header, want);
     assert!(rows.len() >= 30, "{} sentences", rows.len());
@@ -120,10 +127,19 @@ fn predict_with_shipped_model_works_without_model_flag() {
     assert!(find("deleted after 90 days")[4].contains("Data Retention"));
     assert!(find("encrypted with TLS")[4].contains("Data Security"));
     assert!(find("children under 13")[4].contains("International and Specific Audiences"));
+    // What the sentences say: attribute values after the categories.
+    assert!(find("GPS positions")[5].contains("Personal Information Type: Location"));
+    assert!(find("children under 13")[5].contains("Audience Type: Children"));
+    assert!(find("deleted after 90 days")[5].contains("Retention Period: Stated Period"));
+    for r in &rows {
+        for a in r[5].split(';').filter(|a| !a.is_empty()) {
+            assert!(a.contains(": "), "not Family: Value: {a}");
+        }
+    }
     // The splitter kept "e.g." and "4.2.1" inside their sentence.
     assert!(find("e.g. the operating system")[3].ends_with("app build 4.2.1."));
     for r in &rows {
-        for p in &r[5..] {
+        for p in &r[6..] {
             let p: f64 = p.parse().unwrap();
             assert!((0.0..=1.0).contains(&p));
         }
@@ -153,9 +169,19 @@ fn predict_jsonl_json_and_table_agree() {
         }
         assert_eq!(v["sentence"], i);
         assert_eq!(v["probabilities"].as_object().unwrap().len(), 10);
+        // Every predicted attribute value has a probability that passed its threshold.
+        let probs = v["attribute_probabilities"].as_object().unwrap();
+        assert!(probs.len() >= 40, "{} attribute values", probs.len());
+        for a in v["attributes"].as_array().unwrap() {
+            assert!(probs[a.as_str().unwrap()].as_f64().unwrap() > 0.0);
+        }
     }
+    assert!(lines
+        .iter()
+        .any(|v| !v["attributes"].as_array().unwrap().is_empty()));
     let table = stdout_of(classify().args(["predict"]).arg(example()));
     assert!(table.contains("Do Not Track ("));
+    assert!(table.contains("· Personal Information Type: Location ("));
 }
 
 #[test]
@@ -265,12 +291,13 @@ fn train_is_deterministic_and_model_round_trips() {
     assert_eq!(
         &header[5..],
         [
+            "attributes",
             "First Party Collection/Use",
             "Third Party Sharing/Collection",
             "Data Retention"
         ]
     );
-    let p: Vec<f64> = rows[0][5..].iter().map(|x| x.parse().unwrap()).collect();
+    let p: Vec<f64> = rows[0][6..].iter().map(|x| x.parse().unwrap()).collect();
     assert!(
         p[2] > p[0] && p[2] > p[1],
         "Data Retention should be the most likely: {p:?}"
@@ -347,7 +374,7 @@ fn opp115_train_evaluate_predict_report_seeds() {
     assert_eq!(e["document"]["units"], 75);
     assert_eq!(e["sentence"]["per_label"].as_array().unwrap().len(), 10);
     let (header, rows) = read_csv(&preds);
-    let mut want = vec!["row", "predicted"];
+    let mut want = vec!["row", "predicted", "attributes"];
     want.extend(OPP115);
     assert_eq!(header, want);
     assert_eq!(rows.len(), 8407);
@@ -682,5 +709,151 @@ fn report_table_shows_the_first_fifty_policies_and_points_to_the_rest() {
     assert!(
         summary.contains("site51.example"),
         "summary.md lacks the last policy"
+    );
+}
+
+#[test]
+fn report_writes_the_data_profile_of_the_seeds() {
+    let Some(shared) = shared() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let rep = dir.path().join("r");
+    stdout_of(
+        classify()
+            .args(["report", "--out"])
+            .arg(&rep)
+            .arg(shared.join("seeds")),
+    );
+    let (header, rows) = parse_csv(&std::fs::read_to_string(rep.join("profile.csv")).unwrap());
+    assert_eq!(
+        header,
+        [
+            "company",
+            "date",
+            "category",
+            "family",
+            "value",
+            "stance",
+            "sentences",
+            "max_probability",
+            "evidence_file",
+            "evidence_sentence",
+            "evidence_text"
+        ]
+    );
+    let companies: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert!(companies.len() >= 4, "{companies:?}");
+    let sentences = {
+        use polars::prelude::*;
+        ParquetReader::new(std::fs::File::open(rep.join("sentences.parquet")).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let text = sentences.column("text").unwrap().str().unwrap().clone();
+    let file = sentences.column("file").unwrap().str().unwrap().clone();
+    let index = sentences.column("sentence").unwrap().u32().unwrap().clone();
+    for r in &rows {
+        assert!(["does", "does not"].contains(&r[5].as_str()), "{r:?}");
+        assert!(r[6].parse::<u32>().unwrap() >= 1);
+        assert_ne!(
+            r[3], "Does/Does Not",
+            "the negation is the stance, not a row"
+        );
+        // The evidence is a sentence of the report, quoted as it is in sentences.parquet.
+        let found = (0..sentences.height()).any(|i| {
+            file.get(i) == Some(r[8].as_str())
+                && index.get(i) == Some(r[9].parse().unwrap())
+                && text.get(i) == Some(r[10].as_str())
+        });
+        assert!(found, "evidence not in sentences.parquet: {r:?}");
+    }
+    // wowza.com collects contact details and says so in a First Party sentence.
+    assert!(rows.iter().any(|r| r[0] == "wowza.com"
+        && r[2] == "First Party Collection/Use"
+        && r[4] == "Contact"
+        && r[5] == "does"));
+    let summary = std::fs::read_to_string(rep.join("summary.md")).unwrap();
+    assert!(summary.contains("## Data profile") && summary.contains("- **Collects:**"));
+}
+
+/// Four rows without policy or company: the threshold folds are tiny.
+const TINY: &str = "text,labels\n\
+We keep server logs for one year.,Data Retention\n\
+We share your e-mail address with partners.,Third Party Sharing/Collection\n\
+Write to our office with questions.,\n\
+We keep invoices for seven years.,Data Retention\n";
+
+/// Trains on `csv` written under `name`; returns (stdout, stderr) of a successful run.
+fn train_named(dir: &Path, name: &str, csv: &str) -> (String, String) {
+    let data = dir.join(name);
+    std::fs::write(&data, csv).unwrap();
+    let out = classify()
+        .args(["train", "--data"])
+        .arg(&data)
+        .arg("--model")
+        .arg(dir.join(format!("{name}.model")))
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(out.status.success(), "{name}: {stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn folds_depend_on_the_data_not_the_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tables = std::collections::BTreeSet::new();
+    let mut predictions = std::collections::BTreeSet::new();
+    for i in 0..20 {
+        let name = format!("copy-{i}-{}.csv", "x".repeat(i));
+        let (stdout, _) = train_named(dir.path(), &name, TINY);
+        // Everything but the timing and the output path: thresholds, CV figures.
+        tables.insert(stdout.lines().skip(1).collect::<Vec<_>>().join("\n"));
+        predictions.insert(stdout_of(
+            classify()
+                .args(["predict", "-f", "csv", "--model"])
+                .arg(dir.path().join(format!("{name}.model")))
+                .arg("-")
+                .write_stdin("We keep your logs for a year and share them with partners."),
+        ));
+    }
+    assert_eq!(tables.len(), 1, "{tables:#?}");
+    assert_eq!(predictions.len(), 1, "{predictions:#?}");
+}
+
+#[test]
+fn tiny_training_sets_train_and_say_what_they_gave_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let ten: String = TINY.to_string()
+        + "We encrypt your data in transit.,Data Security\n\
+           We store backups in a locked room.,Data Security\n\
+           This notice may change.,Policy Change\n\
+           We will post changes on this page.,Policy Change\n\
+           You can opt out of e-mails.,User Choice/Control\n\
+           You can opt out of cookies in your browser.,User Choice/Control\n";
+    std::fs::create_dir_all(dir.path().join("b")).unwrap();
+    for (csv, name) in [
+        (TINY, "four.csv"),
+        (TINY, "b/four.csv"),
+        (ten.as_str(), "ten.csv"),
+    ] {
+        let (stdout, _) = train_named(dir.path(), name, csv);
+        assert!(stdout.starts_with("trained on"), "{name}: {stdout}");
+    }
+    // Three rows: every fold leaves a training part without a term in two rows, although
+    // the whole file has one. It trains with fixed thresholds and says so, line by line.
+    let three = "text,labels\nalpha x,A\nalpha y,B\nbeta z,A\n";
+    let (stdout, stderr) = train_named(dir.path(), "three.csv", three);
+    assert!(stdout.starts_with("trained on 3 rows"), "{stdout}");
+    assert!(
+        stderr.contains("3 threshold folds cannot be trained on this data (no term occurs in at least 2 training rows (min_df)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("thresholds are fixed at 0.5"), "{stderr}");
+    assert!(
+        stderr.lines().all(|l| l.starts_with("classify: warning: ")),
+        "{stderr}"
     );
 }

@@ -12,7 +12,14 @@ fn corpus() -> (LabelledData, Vec<Vec<String>>) {
     let (header, rows) = read_csv(&path);
     assert_eq!(
         header,
-        ["text", "labels", "company", "policy_id", "segment_id"]
+        [
+            "text",
+            "labels",
+            "attributes",
+            "company",
+            "policy_id",
+            "segment_id"
+        ]
     );
     (data, rows)
 }
@@ -56,14 +63,14 @@ fn no_duplicates_and_every_organisation_has_one_policy_id() {
     }
     let mut org_policy: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for r in &rows {
-        assert!(!r[2].is_empty(), "row without company: {}", r[0]);
-        assert!(!r[3].is_empty(), "row without policy_id: {}", r[0]);
-        r[4].parse::<u32>()
-            .unwrap_or_else(|_| panic!("segment_id not a number: {:?}", r[4]));
+        assert!(!r[3].is_empty(), "row without company: {}", r[0]);
+        assert!(!r[4].is_empty(), "row without policy_id: {}", r[0]);
+        r[5].parse::<u32>()
+            .unwrap_or_else(|_| panic!("segment_id not a number: {:?}", r[5]));
         org_policy
-            .entry(r[2].as_str())
+            .entry(r[3].as_str())
             .or_default()
-            .insert(r[3].as_str());
+            .insert(r[4].as_str());
     }
     for (org, ids) in &org_policy {
         assert_eq!(ids.len(), 1, "{org} has policy ids {ids:?}");
@@ -87,4 +94,33 @@ fn shipped_model_was_trained_on_this_corpus() {
         src[0].sha256, sha,
         "models/default.model is stale: retrain with the command in models/README.md"
     );
+}
+
+#[test]
+fn every_attribute_is_a_core_value_of_a_category_it_comes_with() {
+    let (data, _) = corpus();
+    assert!(data.has_attributes());
+    let counts = data.attribute_counts();
+    // The nine core families only (docs/labelling.md), `Does/Does Not` as `Does Not` only.
+    for (name, n) in &counts {
+        assert!(
+            policy_classifier::eval::attributes::is_core(name),
+            "{name}: not a core value"
+        );
+        assert!(
+            *n >= 40,
+            "{name}: only {n} sentences (the guide asks for 40)"
+        );
+    }
+    assert_eq!(counts.len(), 56, "every core value is used");
+    // A sentence labelled only Other, Policy Change or Do Not Track states no attribute.
+    for (labs, attrs) in data.labels.iter().zip(&data.attributes) {
+        if !attrs.is_empty() {
+            assert!(
+                labs.iter()
+                    .any(|l| !["Other", "Policy Change", "Do Not Track"].contains(&l.as_str())),
+                "attributes {attrs:?} on a sentence labelled {labs:?}"
+            );
+        }
+    }
 }

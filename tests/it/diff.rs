@@ -251,3 +251,52 @@ fn real_version_pair_from_the_longitudinal_corpus() {
     let table = stdout_of(classify().arg("diff").arg(&old).arg(&new));
     assert!(table.contains("practices added:") && table.contains("practices removed:"));
 }
+
+#[test]
+fn attribute_changes_between_two_versions_of_the_example_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(repo().join("datasets/examples/lanternfish-privacy.md")).unwrap();
+    let children = "Lanternfish is not meant for children under 13, and we do not knowingly collect their information.";
+    assert!(text.contains(children));
+    let newer = text
+        .replace(
+            "We do not sell your personal information. ",
+            "We do not sell your personal information. We now share anonymised trail statistics with park authorities to plan maintenance. ",
+        )
+        .replace(children, "");
+    let (old, new) = (
+        dir.path().join("lf_2025-03-02.md"),
+        dir.path().join("lf_2026-01-10.md"),
+    );
+    std::fs::write(&old, &text).unwrap();
+    std::fs::write(&new, &newer).unwrap();
+    let d = diff_json(&old, &new);
+    let changes = d["attributes"].as_array().expect("attribute changes");
+    // The children's statement went away with its sentence: removed, with that sentence.
+    let gone = changes
+        .iter()
+        .find(|c| c["value"] == "Audience Type: Children")
+        .expect("Audience Type: Children removed");
+    assert_eq!(gone["status"], "removed");
+    assert_eq!(gone["stance"], "does");
+    assert_eq!(gone["evidence"]["text"], children);
+    // The new sharing sentence brings at least one new statement, evidenced by it.
+    assert!(
+        changes.iter().any(|c| c["status"] == "added"
+            && c["category"] == "Third Party Sharing/Collection"
+            && c["evidence"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("park authorities")),
+        "{changes:#?}"
+    );
+    // The table says it in words.
+    let table = stdout_of(classify().arg("diff").arg(&old).arg(&new));
+    assert!(
+        table.contains(
+            "- no longer states Audience Type: Children under International and Specific Audiences"
+        ),
+        "{table}"
+    );
+}

@@ -222,6 +222,22 @@ fn seeds_report_renders_in_chromium_and_injected_markup_stays_text() {
         highlighted >= 100,
         "only {highlighted} highlighted sentences"
     );
+    // Each policy's data profile, every item a link to its evidence sentence in the view.
+    let profiles: Vec<&str> = dom
+        .match_indices("<p class=\"profile\">")
+        .map(|(at, _)| &dom[at..at + dom[at..].find("</p>").unwrap()])
+        .collect();
+    assert!(profiles.len() >= 4, "{} policy profiles", profiles.len());
+    assert!(profiles.iter().any(|p| p.contains("<b>Collects:</b>")));
+    for p in &profiles {
+        for (at, _) in p.match_indices("href=\"#") {
+            let id = &p[at + 7..at + 7 + p[at + 7..].find('"').unwrap()];
+            assert!(
+                dom.contains(&format!("id=\"{id}\"")),
+                "profile link #{id} has no target"
+            );
+        }
+    }
     assert!(dom.contains("<figure id=\"chart-coverage\"><svg"));
     assert!(dom.contains("<figure id=\"chart-practices\"><svg"));
     // The injected markup is text in the rendered page and none of it ran.

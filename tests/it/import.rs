@@ -1,8 +1,12 @@
 //! The OPP-115 importer: exact rows from a tiny invented release (`tests/fixtures/opp115/`), its
-//! errors, its CSV output, and, when `../shared/opp115/raw` is present, agreement with the
-//! `segments.csv` and `sentences.csv` derived from the real release.
+//! attribute labels, its errors, its CSV output, and, when `../shared/opp115/raw` is present,
+//! agreement with the `segments.csv` and `sentences.csv` derived from the real release and byte
+//! equality with `segments_attributes.csv` and `sentences_attributes.csv`.
 
-use policy_classifier::import::{import_opp115, write_csv, ImportedRow, Level};
+use crate::common::{classify, read_csv, stdout_of};
+use policy_classifier::import::{
+    import_opp115, write_csv, write_csv_with_attributes, ImportedRow, Level,
+};
 use policy_classifier::Error;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -28,6 +32,14 @@ type Row = (
     &'static [&'static str],
 );
 
+/// Row by row (the first difference is the message), then the number of rows.
+fn assert_same_rows<T: PartialEq + std::fmt::Debug>(got: &[T], want: &[T]) {
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!(g, w);
+    }
+    assert_eq!(got.len(), want.len(), "number of rows");
+}
+
 fn assert_rows(got: &[ImportedRow], want: &[Row]) {
     let got: Vec<_> = got
         .iter()
@@ -46,10 +58,7 @@ fn assert_rows(got: &[ImportedRow], want: &[Row]) {
         .iter()
         .map(|&(p, c, s, i, t, l)| (p, c, s, i, t, l.to_vec()))
         .collect();
-    for (g, w) in got.iter().zip(&want) {
-        assert_eq!(g, w);
-    }
-    assert_eq!(got.len(), want.len(), "number of rows");
+    assert_same_rows(&got, &want);
 }
 
 const LUMEN: &str = "lumenbrook.example";
@@ -282,30 +291,38 @@ fn fixture_sentence_rows_follow_the_span_rule() {
 fn sentence_labels_are_a_subset_of_segment_labels() {
     let seg = import_opp115(&fixture(), Level::Segment).unwrap();
     let sent = import_opp115(&fixture(), Level::Sentence).unwrap();
-    let by_seg: HashMap<(&str, usize), &Vec<String>> = seg
+    let by_seg: HashMap<(&str, usize), &ImportedRow> = seg
         .rows
         .iter()
-        .map(|r| ((r.policy_id.as_str(), r.segment_id), &r.labels))
+        .map(|r| ((r.policy_id.as_str(), r.segment_id), r))
         .collect();
     for r in &sent.rows {
         let parent = by_seg[&(r.policy_id.as_str(), r.segment_id)];
-        assert!(r.labels.iter().all(|l| parent.contains(l)), "{r:?}");
+        assert!(r.labels.iter().all(|l| parent.labels.contains(l)), "{r:?}");
+        // The same holds for attribute values.
+        let values = &parent.attributes;
+        assert!(r.attributes.iter().all(|a| values.contains(a)), "{r:?}");
     }
 }
 
 #[test]
 fn write_csv_has_the_documented_headers() {
     let dir = tempfile::tempdir().unwrap();
-    for (level, header, first) in [
+    // The last item: a line of the file written with the attributes column.
+    for (level, header, first, with_attributes) in [
         (
             Level::Sentence,
             "policy_id,company,segment_id,sentence_index,text,labels",
             "7001,lumenbrook.example,0,0,Lumenbrook Privacy Notice,Other",
+            "7001,lumenbrook.example,1,1,We use them to ship the order.,First Party \
+             Collection/Use,Purpose: Basic service/feature",
         ),
         (
             Level::Segment,
             "policy_id,company,segment_id,text,labels",
             "7001,lumenbrook.example,0,Lumenbrook Privacy Notice,Other",
+            "7001,lumenbrook.example,3,\"Questions? Write to Lumenbrook Inc. at 12 Elm Row, \
+             Dover.\",Other,Other Type: Contact information",
         ),
     ] {
         let report = import_opp115(&fixture(), level).unwrap();
@@ -328,6 +345,22 @@ fn write_csv_has_the_documented_headers() {
         for (rec, want) in recs.iter().zip(&joined) {
             assert_eq!(&rec[col], want);
         }
+
+        // With attributes: every line is the line above plus one field (empty: a final comma).
+        let out = dir.path().join("attributes.csv");
+        write_csv_with_attributes(&report.rows, level, &out).unwrap();
+        let with = std::fs::read_to_string(&out).unwrap();
+        let with_lines: Vec<&str> = with.split('\n').collect();
+        assert_eq!(with_lines[0], format!("{header},attributes"));
+        assert!(with_lines.contains(&with_attributes), "{with}");
+        assert_eq!(with_lines.len(), lines.len());
+        for (w, p) in with_lines.iter().zip(&lines) {
+            assert!(
+                w.strip_prefix(p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(',')),
+                "{w}\n{p}"
+            );
+        }
     }
     // Multi-label rows are quoted only because of the comma in a category name.
     let report = import_opp115(&fixture(), Level::Segment).unwrap();
@@ -335,6 +368,150 @@ fn write_csv_has_the_documented_headers() {
     write_csv(&report.rows, Level::Segment, &out).unwrap();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains(",\"Third Party Sharing/Collection;User Access, Edit and Deletion\"\n"));
+}
+
+/// (policy, segment, sentence, attributes) of the rows, for the attribute tests.
+type AttrRow = (&'static str, usize, Option<usize>, &'static [&'static str]);
+
+fn assert_attributes(got: &[ImportedRow], want: &[AttrRow]) {
+    let got: Vec<_> = got
+        .iter()
+        .map(|r| {
+            (
+                r.policy_id.as_str(),
+                r.segment_id,
+                r.sentence_index,
+                r.attributes.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    let want: Vec<_> = want
+        .iter()
+        .map(|&(p, s, i, a)| (p, s, i, a.to_vec()))
+        .collect();
+    assert_same_rows(&got, &want);
+}
+
+const CONTACT: &str = "Personal Information Type: Contact";
+/// Written `Basic service/feature` 3 times in the fixture (twice in 7001, once in 7002) and
+/// `Basic Service/Feature` twice (both in 7002): one value, spelled as the form most frequent
+/// over the whole release, in 7002 too.
+const BASIC: &str = "Purpose: Basic service/feature";
+const INTRO: &str = "Other Type: Introductory/Generic";
+
+#[test]
+fn fixture_segment_attributes_follow_the_majority_rule() {
+    let report = import_opp115(&fixture(), Level::Segment).unwrap();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_attributes(
+        &report.rows,
+        &[
+            ("7001", 0, None, &[INTRO]),
+            // Kept: Contact (11, 22), Basic service/feature (22, 33). Dropped although two
+            // annotators gave them: User Type `Other`/`other` (11, 33), Identifiability
+            // `not-selected`/`NOT-SELECTED` (22, 33). One annotator: Purpose `Unspecified`
+            // (11), Action First-Party (33), Retention Period (11, entered twice).
+            ("7001", 1, None, &[CONTACT, BASIC]),
+            // Sorted in plain string order, not by category.
+            (
+                "7001",
+                2,
+                None,
+                &[
+                    "Access Type: Deactivate account",
+                    "Third Party Entity: Unnamed third party",
+                ],
+            ),
+            // A value given without a span still counts at segment level (annotator 11).
+            ("7001", 3, None, &["Other Type: Contact information"]),
+            ("7002", 0, None, &[INTRO]),
+            // Basic Service/Feature (11, 33 without a span) and Basic service/feature (22): one
+            // value. One annotator each: Collection Mode, Personal Information Type, Action
+            // Third Party, Third Party Entity.
+            ("7002", 1, None, &[BASIC]),
+            ("7002", 2, None, &["Audience Type: Children"]),
+            // Change Type `Unspecified` (22, 33) dropped; Notification Type and Do Not Track
+            // policy by one annotator each.
+            ("7002", 3, None, &[]),
+        ],
+    );
+}
+
+#[test]
+fn fixture_sentence_attributes_need_two_annotators_spans_in_the_sentence() {
+    let report = import_opp115(&fixture(), Level::Sentence).unwrap();
+    // The attribute spans add no warning: still only the one span placed by search.
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert_attributes(
+        &report.rows,
+        &[
+            ("7001", 0, Some(0), &[INTRO]),
+            // Annotators 22 and 33 gave Basic service/feature, and both their practices reach
+            // this sentence (22's Contact span, 33's Action First-Party span), but their
+            // Purpose spans are in the next sentence: only Contact (11, 22) holds here.
+            // User Type `Other` (11, 33), with spans here, is dropped.
+            ("7001", 1, Some(0), &[CONTACT]),
+            ("7001", 1, Some(1), &[BASIC]),
+            ("7001", 1, Some(2), &[]),
+            // Annotator 33's Third Party Entity span is placed by search into sentence 0.
+            (
+                "7001",
+                2,
+                Some(0),
+                &["Third Party Entity: Unnamed third party"],
+            ),
+            ("7001", 2, Some(1), &["Access Type: Deactivate account"]),
+            ("7001", 3, Some(0), &[]),
+            // Annotator 11 gave Contact information without a span; 22's and 33's spans are here.
+            ("7001", 3, Some(1), &["Other Type: Contact information"]),
+            ("7002", 0, Some(0), &[INTRO]),
+            // Annotator 22's Cookies span reaches "Cookies", but 22 alone.
+            ("7002", 1, Some(0), &[]),
+            // Basic Service/Feature (11) and Basic service/feature (22) spans: one value;
+            // annotator 33 gave it without a span.
+            ("7002", 1, Some(1), &[BASIC]),
+            ("7002", 1, Some(2), &[]),
+            // Three Children spans, two of them in this sentence.
+            ("7002", 2, Some(0), &["Audience Type: Children"]),
+            ("7002", 2, Some(1), &[]),
+            ("7002", 3, Some(0), &[]),
+            ("7002", 3, Some(1), &[]),
+            ("7002", 3, Some(2), &[]),
+        ],
+    );
+}
+
+#[test]
+fn cli_attributes_flag_adds_the_column_and_only_then() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let msg = stdout_of(
+            classify()
+                .args(["import", "opp115"])
+                .arg(fixture())
+                .args(["--level", "segment"])
+                .args(extra)
+                .arg("--out")
+                .arg(out),
+        );
+        assert!(msg.starts_with("2 policies, 8 rows"), "{msg}");
+        read_csv(out)
+    };
+    let (header, rows) = run(&dir.path().join("with.csv"), &["--attributes"]);
+    assert_eq!(
+        header,
+        [
+            "policy_id",
+            "company",
+            "segment_id",
+            "text",
+            "labels",
+            "attributes"
+        ]
+    );
+    assert_eq!(rows[1][5], format!("{CONTACT};{BASIC}"));
+    let (header, _) = run(&dir.path().join("plain.csv"), &[]);
+    assert_eq!(header.last().unwrap(), "labels");
 }
 
 /// Copies the fixture into a temporary folder so a test can damage it.
@@ -580,4 +757,50 @@ fn real_release_agrees_with_the_shared_csvs() {
         sent_share >= 0.90,
         "sentence label agreement {sent_share:.4}"
     );
+}
+
+#[test]
+fn real_release_reproduces_the_attribute_csvs_byte_for_byte() {
+    let Some(raw) = shared_raw() else { return };
+    let shared = raw.parent().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    for (level, name) in [
+        (Level::Segment, "segments_attributes.csv"),
+        (Level::Sentence, "sentences_attributes.csv"),
+    ] {
+        let reference_path = shared.join(name);
+        if !reference_path.is_file() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{name} not found but CI is set"
+            );
+            println!("SKIPPED: ../shared/opp115/{name} not found");
+            continue;
+        }
+        let report = import_opp115(&raw, level).expect("release imports");
+        let out = tmp.path().join(name);
+        write_csv_with_attributes(&report.rows, level, &out).unwrap();
+        let (mine, reference) = (
+            std::fs::read(&out).unwrap(),
+            std::fs::read(&reference_path).unwrap(),
+        );
+        if mine != reference {
+            // Name the first row that differs.
+            let (m, r) = (
+                String::from_utf8_lossy(&mine),
+                String::from_utf8_lossy(&reference),
+            );
+            let (i, (a, b)) = (m.lines().zip(r.lines()).enumerate())
+                .find(|(_, (a, b))| a != b)
+                .unwrap_or((0, ("", "")));
+            panic!(
+                "{name}: not byte-identical ({} vs {} bytes); first differing line {}:\n  mine: \
+                 {a}\n  ref:  {b}",
+                mine.len(),
+                reference.len(),
+                i + 1
+            );
+        }
+        println!("{name}: {} rows, byte-identical", report.rows.len());
+    }
 }

@@ -134,6 +134,10 @@ pub struct TrainOptions {
     /// L2 regularisation strength of the neighbour stage
     #[arg(long, value_name = "ALPHA", default_value_t = TrainParams::default().neighbour_alpha)]
     pub neighbour_alpha: f32,
+    /// With an `attributes` column: rows an attribute value needs to get a model (rarer
+    /// values are listed as not learned)
+    #[arg(long, value_name = "N", default_value_t = TrainParams::default().min_attribute_examples)]
+    pub min_attribute_examples: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -257,6 +261,7 @@ impl TrainOptions {
             dense_limit_mib: self.dense_limit_mib,
             neighbour_stage: !self.no_neighbours,
             neighbour_alpha: self.neighbour_alpha,
+            min_attribute_examples: self.min_attribute_examples,
             unit: match self.level {
                 UnitArg::Sentence => policy_classifier::model::Unit::Sentence,
                 UnitArg::Segment => policy_classifier::model::Unit::Segment,
@@ -312,4 +317,8 @@ pub struct ImportOpp115Args {
     /// Row unit
     #[arg(long, value_enum, default_value_t = ImportLevel::Sentence)]
     pub level: ImportLevel,
+    /// Add a column `attributes`: the practices' attribute values that pass the same rule, as
+    /// `Family: Value` items joined by `;`
+    #[arg(long)]
+    pub attributes: bool,
 }

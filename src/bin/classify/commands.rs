@@ -62,7 +62,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             for w in &rep.warnings {
                 eprintln!("classify: warning: {w}");
             }
-            policy_classifier::import::write_csv(&rep.rows, level, &a.out)?;
+            if a.attributes {
+                policy_classifier::import::write_csv_with_attributes(&rep.rows, level, &a.out)?;
+            } else {
+                policy_classifier::import::write_csv(&rep.rows, level, &a.out)?;
+            }
             println!(
                 "{} policies, {} rows → {}",
                 rep.policies,
@@ -124,6 +128,9 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
         TrainStage::Final => pb.set_message("training on all rows"),
     })?;
     pb.finish_and_clear();
+    for w in model.warnings() {
+        eprintln!("classify: warning: {w}");
+    }
     model.save(&out)?;
     output::print_train_summary(&model, &out, t0.elapsed())?;
     Ok(ExitCode::SUCCESS)
@@ -204,10 +211,21 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
     data.check_labels(model.labels())?;
     let assessed = eval::assess(&model, &data, model.labels());
     if let Some(p) = &a.predictions {
-        output::write_predictions_csv(p, &model, &assessed.probabilities, &assessed.decisions)?;
+        let attributes = assessed
+            .attributes
+            .as_ref()
+            .map(|a| (&a.names[..], &a.decisions));
+        output::write_predictions_csv(
+            p,
+            &model,
+            &assessed.probabilities,
+            &assessed.decisions,
+            attributes,
+        )?;
     }
     let eval = assessed.evaluation;
-    output::print_evaluation(&eval, a.format)?;
+    let attribute_eval = assessed.attributes.and_then(|a| a.evaluation);
+    output::print_evaluation(&eval, attribute_eval.as_ref(), a.format)?;
     Ok(ExitCode::SUCCESS)
 }
 

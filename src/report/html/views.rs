@@ -97,6 +97,62 @@ fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, row: &SparseR
 
 /// The policy view of document `i`: its metadata, the practices it states (each linking to
 /// its first sentence) and its text with every sentence highlighted.
+/// What the policy says about people's data (its attribute values by profile section), each
+/// item linking to its first evidence sentence; nothing for a model without attributes.
+fn profile_html(h: &mut String, model: &Model, i: usize, d: &TaggedDocument) {
+    use crate::model::attributes::family_of;
+    use crate::report::profile::{section, DOES_NOT, SECTIONS};
+    let Some(head) = model.attributes() else {
+        return;
+    };
+    let names = head.names();
+    // (section, value) → (sentences, first sentence)
+    let mut items: std::collections::BTreeMap<(usize, &str), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    for s in &d.sentences {
+        let negated = s.attributes.iter().any(|&v| names[v] == DOES_NOT);
+        let stance = if negated { "does not" } else { "does" };
+        for &v in &s.attributes {
+            let name = names[v].as_str();
+            let family = family_of(name);
+            if family == "Does/Does Not" {
+                continue;
+            }
+            let mut seen = Vec::new();
+            for &l in &s.labels {
+                if let Some(sec) = section(&model.labels()[l], family, stance) {
+                    let k = SECTIONS.iter().position(|x| *x == sec).unwrap_or(0);
+                    if !seen.contains(&k) {
+                        seen.push(k);
+                        let e = items.entry((k, name)).or_insert((0, s.index));
+                        e.0 += 1;
+                    }
+                }
+            }
+        }
+    }
+    if items.is_empty() {
+        return;
+    }
+    h.push_str("<p class=\"profile\">What it says about your data:");
+    let mut current = None;
+    for ((k, name), (n, first)) in &items {
+        if current != Some(*k) {
+            let _ = write!(h, "<br><b>{}:</b> ", escape(SECTIONS[*k]));
+            current = Some(*k);
+        } else {
+            h.push_str(", ");
+        }
+        let shown = if SECTIONS[*k] == "Says it does not" || SECTIONS[*k].starts_with("Retention") {
+            name
+        } else {
+            name.split_once(": ").map_or(*name, |(_, v)| v)
+        };
+        let _ = write!(h, "<a href=\"#p{i}-s{first}\">{} ({n})</a>", escape(shown));
+    }
+    h.push_str("</p>\n");
+}
+
 pub(super) fn policy_view(
     h: &mut String,
     model: &Model,
@@ -155,7 +211,9 @@ pub(super) fn policy_view(
             silent.join(", ")
         );
     }
-    h.push_str("</p>\n<div class=\"text\">\n");
+    h.push_str("</p>\n");
+    profile_html(h, model, i, d);
+    h.push_str("<div class=\"text\">\n");
     let mut open: Option<&str> = None;
     let mut prev_end: Option<usize> = None;
     let rows = explain::sentence_rows(model, d);
@@ -198,6 +256,8 @@ mod tests {
             block: 0,
             probs: vec![0.7; nl],
             labels: vec![0],
+            attribute_probs: Vec::new(),
+            attributes: Vec::new(),
         };
         let row = model.rows_of_blocks(&[(0, "zzqx")]).pop().unwrap();
         let (title, _) = sentence_info(&model, &s, &row);

@@ -3,6 +3,7 @@
 use crate::cli::{ColorChoice, DiffFormat, EvalFormat, PredictFormat};
 use anyhow::Result;
 use comfy_table::{presets, Cell, ContentArrangement, Table};
+use policy_classifier::eval::attributes::AttributeEvaluation;
 use policy_classifier::eval::{Evaluation, Scores};
 use policy_classifier::features::Scratch;
 use policy_classifier::labels::{Decisions, Probabilities};
@@ -87,7 +88,82 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
         ]);
     }
     writeln!(out, "{t}")?;
+    print_attribute_summary(&mut out, model)?;
     Ok(())
+}
+
+/// The attribute head's part of the training summary: learned values with their rows,
+/// thresholds and out-of-fold F1, then the values not learned.
+fn print_attribute_summary(out: &mut impl Write, model: &Model) -> Result<()> {
+    let not_learned = &model.training().attributes_not_learned;
+    if let Some(head) = model.attributes() {
+        writeln!(
+            out,
+            "attribute values: {} learned (at least {} rows each)",
+            head.names().len(),
+            model.params().min_attribute_examples
+        )?;
+        if let Some(cv) = head.cv() {
+            writeln!(
+                out,
+                "attribute values, out-of-fold: micro-F1 {:.3}, macro-F1 {:.3}",
+                cv.micro_f1, cv.macro_f1
+            )?;
+        }
+        let mut t = new_table();
+        t.set_header(vec!["attribute value", "rows", "threshold", "cv F1"]);
+        for (v, name) in head.names().iter().enumerate() {
+            let f1 = head
+                .cv()
+                .map(|c| format!("{:.3}", c.per_label[v].f1))
+                .unwrap_or_else(|| "-".into());
+            t.add_row(vec![
+                name.clone(),
+                head.counts()[v].to_string(),
+                format!("{:.3}", head.thresholds().get(v)),
+                f1,
+            ]);
+        }
+        writeln!(out, "{t}")?;
+    }
+    if !not_learned.is_empty() {
+        let list: Vec<String> = not_learned
+            .iter()
+            .map(|(n, c)| format!("{n} ({c})"))
+            .collect();
+        writeln!(
+            out,
+            "not learned (fewer than {} rows; --min-attribute-examples): {}",
+            model.params().min_attribute_examples,
+            list.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The names of the attribute values at `idx` of the model's attribute head.
+fn attribute_names<'a>(model: &'a Model, idx: &[usize]) -> Vec<&'a str> {
+    model
+        .attributes()
+        .map(|h| idx.iter().map(|&v| h.names()[v].as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// `{value: probability}` of every attribute value of the model.
+fn attribute_probs_json(
+    model: &Model,
+    probs: &[f32],
+) -> serde_json::Map<String, serde_json::Value> {
+    model
+        .attributes()
+        .map(|h| {
+            h.names()
+                .iter()
+                .zip(probs)
+                .map(|(n, &p)| (n.clone(), serde_json::json!((p as f64 * 1e6).round() / 1e6)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn probs_json(model: &Model, probs: &[f32]) -> serde_json::Map<String, serde_json::Value> {
@@ -120,6 +196,7 @@ pub fn print_predictions(
                 "sentence".into(),
                 "text".into(),
                 "labels".into(),
+                "attributes".into(),
             ];
             header.extend(model.labels().iter().cloned());
             w.write_record(&header)?;
@@ -131,6 +208,7 @@ pub fn print_predictions(
                         s.index.to_string(),
                         s.text.clone(),
                         report::join_labels(model, &s.labels),
+                        attribute_names(model, &s.attributes).join(";"),
                     ];
                     rec.extend(s.probs.iter().map(|p| format!("{p:.6}")));
                     w.write_record(&rec)?;
@@ -151,6 +229,8 @@ pub fn print_predictions(
                         "text": s.text,
                         "labels": s.labels.iter().map(|&l| model.labels()[l].as_str()).collect::<Vec<_>>(),
                         "probabilities": probs_json(model, &s.probs),
+                        "attributes": attribute_names(model, &s.attributes),
+                        "attribute_probabilities": attribute_probs_json(model, &s.attribute_probs),
                         "span": [s.span.start, s.span.end],
                     });
                     if explain {
@@ -159,6 +239,13 @@ pub fn print_predictions(
                             &s.text,
                             contexts.get(i).map(|c| &**c),
                             &s.labels,
+                            &mut scratch,
+                        );
+                        v["attribute_explanations"] = attribute_explanations_json(
+                            model,
+                            &s.text,
+                            contexts.get(i).map(|c| &**c),
+                            &s.attributes,
                             &mut scratch,
                         );
                     }
@@ -216,6 +303,22 @@ pub fn print_predictions(
                             labs.push(format!("  ↳ {}: {why}", model.labels()[l]));
                         }
                     }
+                    // What the sentence says: its attribute values, under the categories.
+                    let names = attribute_names(model, &s.attributes);
+                    for (&v, name) in s.attributes.iter().zip(&names) {
+                        labs.push(format!("· {name} ({:.2})", s.attribute_probs[v]));
+                    }
+                    if explain && !s.attributes.is_empty() {
+                        let ctx = contexts.get(i).map(|c| &**c);
+                        let explained =
+                            model.explain_attributes(&s.text, ctx, &s.attributes, 4, &mut scratch);
+                        for (name, e) in names.iter().zip(explained) {
+                            let terms: Vec<String> = e.iter().map(ToString::to_string).collect();
+                            if !terms.is_empty() {
+                                labs.push(format!("  ↳ {name}: {}", terms.join(", ")));
+                            }
+                        }
+                    }
                     let mut by_prob = s.labels.clone();
                     by_prob.sort_by(|&a, &b| s.probs[b].total_cmp(&s.probs[a]));
                     let mut label_cell = Cell::new(labs.join("\n"));
@@ -237,6 +340,28 @@ pub fn print_predictions(
     }
     out.flush()?;
     Ok(())
+}
+
+fn attribute_explanations_json(
+    model: &Model,
+    text: &str,
+    context: Option<&str>,
+    values: &[usize],
+    scratch: &mut Scratch,
+) -> serde_json::Value {
+    let names = attribute_names(model, values);
+    let mut m = serde_json::Map::new();
+    for (name, e) in names
+        .iter()
+        .zip(model.explain_attributes(text, context, values, 5, scratch))
+    {
+        let terms: Vec<serde_json::Value> = e
+            .into_iter()
+            .map(|t| serde_json::json!({"term": t.to_string(), "contribution": (t.contribution as f64 * 1e6).round() / 1e6}))
+            .collect();
+        m.insert(name.to_string(), serde_json::Value::Array(terms));
+    }
+    serde_json::Value::Object(m)
 }
 
 fn explanations_json(
@@ -265,12 +390,13 @@ pub fn write_predictions_csv(
     model: &Model,
     probs: &Probabilities,
     pred: &Decisions,
+    attributes: Option<(&[String], &Decisions)>,
 ) -> Result<()> {
     let nl = model.labels().len();
     let mut buf = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut buf);
-        let mut header = vec!["row".to_string(), "predicted".into()];
+        let mut header = vec!["row".to_string(), "predicted".into(), "attributes".into()];
         header.extend(model.labels().iter().cloned());
         w.write_record(&header)?;
         for r in 0..probs.rows() {
@@ -278,7 +404,15 @@ pub fn write_predictions_csv(
                 .filter(|&l| pred.get(r, l))
                 .map(|l| model.labels()[l].as_str())
                 .collect();
-            let mut rec = vec![r.to_string(), labs.join(";")];
+            let attrs: Vec<&str> = attributes
+                .map(|(names, d)| {
+                    (0..names.len())
+                        .filter(|&v| d.get(r, v))
+                        .map(|v| names[v].as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut rec = vec![r.to_string(), labs.join(";"), attrs.join(";")];
             rec.extend(probs.row(r).iter().map(|p| format!("{p:.6}")));
             w.write_record(&rec)?;
         }
@@ -324,10 +458,21 @@ fn scores_table(title: &str, s: &Scores) -> String {
     )
 }
 
-pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
+pub fn print_evaluation(
+    e: &Evaluation,
+    attributes: Option<&AttributeEvaluation>,
+    format: EvalFormat,
+) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
-        EvalFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(e)?)?,
+        EvalFormat::Json => match attributes {
+            None => writeln!(out, "{}", serde_json::to_string_pretty(e)?)?,
+            Some(a) => {
+                let mut v = serde_json::to_value(e)?;
+                v["attributes"] = serde_json::to_value(a)?;
+                writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+            }
+        },
         EvalFormat::Table => {
             write!(out, "{}", scores_table("sentence", &e.sentence))?;
             if let Some(s) = &e.segment {
@@ -336,9 +481,44 @@ pub fn print_evaluation(e: &Evaluation, format: EvalFormat) -> Result<()> {
             if let Some(s) = &e.document {
                 write!(out, "\n{}", scores_table("document", s))?;
             }
+            if let Some(a) = attributes {
+                write!(out, "\n{}", attribute_table(a))?;
+            }
         }
     }
     Ok(())
+}
+
+/// Attribute scores: the core families pooled, then each family, with micro / macro F1 at
+/// each level the data supports.
+fn attribute_table(a: &AttributeEvaluation) -> String {
+    let mut t = new_table();
+    t.set_header(vec![
+        "attributes",
+        "sentence micro / macro",
+        "segment micro / macro",
+        "document micro / macro",
+    ]);
+    let cell = |s: Option<&policy_classifier::labels::Scores>| {
+        s.map(|s| format!("{:.3} / {:.3}", s.micro_f1, s.macro_f1))
+            .unwrap_or_else(|| "-".into())
+    };
+    let row = |name: &str, l: &policy_classifier::eval::attributes::Levels| {
+        vec![
+            name.to_string(),
+            cell(Some(&l.sentence)),
+            cell(l.segment.as_ref()),
+            cell(l.document.as_ref()),
+        ]
+    };
+    t.add_row(row(
+        "core families (pooled; Does/Does Not: Does Not only)",
+        &a.core,
+    ));
+    for (f, l) in &a.families {
+        t.add_row(row(f, l));
+    }
+    format!("{t}\n")
 }
 
 /// Policies shown in the coverage table `report` prints; the rest are counted under it and
@@ -454,9 +634,47 @@ pub fn print_cv(r: &policy_classifier::eval::cv::CvReport, format: EvalFormat) -
             if let Some(s) = &r.document {
                 write!(out, "\n{}", spread_table("document", s))?;
             }
+            if !r.attributes.is_empty() {
+                write!(out, "\n{}", attribute_spread_table(&r.attributes))?;
+            }
         }
     }
     Ok(())
+}
+
+/// Attribute micro / macro F1 over folds (mean ± std), the core families pooled first.
+fn attribute_spread_table(rows: &[policy_classifier::eval::cv::AttributeSpread]) -> String {
+    use policy_classifier::eval::cv::Spread;
+    let mut t = new_table();
+    t.set_header(vec![
+        "attributes",
+        "sentence micro / macro",
+        "segment micro / macro",
+        "document micro / macro",
+    ]);
+    let cell = |p: Option<&(Spread, Spread)>| {
+        p.map(|(a, b)| {
+            format!(
+                "{:.3} ± {:.3} / {:.3} ± {:.3}",
+                a.mean, a.std, b.mean, b.std
+            )
+        })
+        .unwrap_or_else(|| "-".into())
+    };
+    for r in rows {
+        let name = if r.name == "core families" {
+            "core families (pooled; Does/Does Not: Does Not only)"
+        } else {
+            r.name.as_str()
+        };
+        t.add_row(vec![
+            name.to_string(),
+            cell(Some(&r.sentence)),
+            cell(r.segment.as_ref()),
+            cell(r.document.as_ref()),
+        ]);
+    }
+    format!("{t}\n")
 }
 
 static COLOUR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -577,6 +795,33 @@ pub fn print_diff(d: &policy_classifier::diff::PolicyDiff, format: DiffFormat) -
     )?;
     const SHOWN: usize = 5;
     const WIDTH: usize = 240;
+    if !d.attributes.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            paint("what it says about people's data:", "1", on)
+        )?;
+        for c in &d.attributes {
+            let (mark, colour, verb) = match c.status {
+                PracticeStatus::Added => ('+', "32", "now"),
+                _ => ('-', "31", "no longer"),
+            };
+            let says = if c.stance == "does not" {
+                "says it does not"
+            } else {
+                "states"
+            };
+            let line = format!(
+                "  {mark} {verb} {says} {} under {} [{} p={:.2}] {}",
+                c.value,
+                c.category,
+                c.evidence.sentence,
+                c.evidence.probability,
+                truncate_chars(&c.evidence.text, WIDTH)
+            );
+            writeln!(out, "{}", paint(&line, colour, on))?;
+        }
+    }
     for p in d.practices.iter().filter(|p| p.changed()) {
         writeln!(
             out,

@@ -179,7 +179,6 @@ pub fn profile_frame(rows: &[crate::report::profile::ProfileRow]) -> PolarsResul
                 .map(|r| r.evidence_sentence as u32)
                 .collect::<Vec<_>>(),
         ),
-        Column::new("evidence_text".into(), strs(&|r| r.evidence_text.as_str())),
     ])
 }
 

@@ -245,7 +245,7 @@ impl<'m> ReportWriter<'m> {
                     let mut pdf = frames::profile_frame(rows).map_err(|e| polars_err(&p, e))?;
                     commit(write_csv(&p, &mut pdf)?)?;
                     commit(write_parquet(&dir.join("profile.parquet"), &mut pdf)?)?;
-                    summary.push_str("\n## Data profile\n\nWhat each policy says about people's data (attribute values of its sentences; the number of sentences, then the strongest evidence).\n");
+                    summary.push_str("\n## Data profile\n\nWhat each policy says about people's data (attribute values of its sentences; the number of sentences, then the strongest evidence sentence: its index in its file, as in sentences.parquet).\n");
                     summary.push_str(&profile::profile_markdown(rows));
                 }
                 write(&dir.join("summary.md"), summary.as_bytes())

@@ -6,7 +6,9 @@
 //! tagged First Party and Third Party with `Personal Information Type: Location` counts for
 //! both). A sentence with `Does/Does Not: Does Not` states its other values negatively ("we do
 //! not sell …"): they are kept apart as stance `does not`; the Does/Does Not value itself is
-//! the stance, not a row. Folded one document at a time ([`ProfileAccumulator`]).
+//! the stance, not a row. Folded one document at a time ([`ProfileAccumulator`]): a few
+//! numbers per statement; the evidence is a sentence id (file, sentence), whose text is in
+//! sentences.parquet.
 
 use crate::model::attributes::family_of;
 use crate::model::Model;
@@ -37,29 +39,35 @@ pub struct ProfileRow {
     pub max_probability: f32,
     /// The file of the strongest evidence sentence (highest probability, first on ties).
     pub evidence_file: String,
-    /// The 0-based index of that sentence in its file (the `sentence` column of
-    /// sentences.parquet).
+    /// The 0-based index of that sentence in its file: with the file, its id in
+    /// sentences.parquet (columns `file`, `sentence`), where its text is.
     pub evidence_sentence: usize,
-    /// Its text.
-    pub evidence_text: String,
 }
 
-#[derive(Debug)]
+/// Sums of one statement; the evidence file is an index into the policy's files.
+#[derive(Debug, Clone, Copy)]
 struct Sums {
-    sentences: usize,
+    sentences: u32,
     max: f32,
-    file: String,
-    index: usize,
-    text: String,
+    file: u32,
+    index: u32,
 }
 
-/// Category, family, `Family: Value`, stance.
-type Key = (String, String, String, &'static str);
+/// Category index, value index (in the attribute head), negated.
+type Key = (u16, u16, bool);
 
-/// Folds documents into [`ProfileRow`]s without keeping them.
+/// One policy version's statements, and the files they came from.
+#[derive(Debug, Default)]
+struct Policy {
+    files: Vec<String>,
+    statements: BTreeMap<Key, Sums>,
+}
+
+/// Folds documents into [`ProfileRow`]s without keeping them: a few numbers per statement,
+/// so memory stays small however many policies there are.
 #[derive(Debug, Default)]
 pub struct ProfileAccumulator {
-    rows: BTreeMap<(String, Option<String>), BTreeMap<Key, Sums>>,
+    policies: BTreeMap<(String, Option<String>), Policy>,
 }
 
 impl ProfileAccumulator {
@@ -69,36 +77,47 @@ impl ProfileAccumulator {
             return;
         };
         let names = head.names();
-        let per = self.rows.entry(d.version.key()).or_default();
+        let Some(does_not) = names.iter().position(|n| n == DOES_NOT) else {
+            return self.add_with(d, names, None);
+        };
+        self.add_with(d, names, Some(does_not))
+    }
+
+    fn add_with(&mut self, d: &TaggedDocument, names: &[String], does_not: Option<usize>) {
+        let policy = self.policies.entry(d.version.key()).or_default();
+        let mut file = None;
         for s in &d.sentences {
-            let negated = s.attributes.iter().any(|&v| names[v] == DOES_NOT);
-            let stance = if negated { "does not" } else { "does" };
+            if s.attributes.is_empty() || s.labels.is_empty() {
+                continue;
+            }
+            let negated = does_not.is_some_and(|n| s.attributes.contains(&n));
+            let f = *file.get_or_insert_with(|| {
+                policy.files.push(d.path.display().to_string());
+                policy.files.len() as u32 - 1
+            });
             for &v in &s.attributes {
-                let name = &names[v];
-                if family_of(name) == "Does/Does Not" {
+                if Some(v) == does_not || family_of(&names[v]) == "Does/Does Not" {
                     continue;
                 }
                 let p = s.attribute_probs[v];
                 for &l in &s.labels {
-                    let key = (
-                        model.labels()[l].clone(),
-                        family_of(name).to_string(),
-                        name.clone(),
-                        stance,
-                    );
-                    let e = per.entry(key).or_insert_with(|| Sums {
-                        sentences: 0,
-                        max: f32::NEG_INFINITY,
-                        file: String::new(),
-                        index: 0,
-                        text: String::new(),
-                    });
+                    let e = policy
+                        .statements
+                        .entry((l as u16, v as u16, negated))
+                        .or_insert(Sums {
+                            sentences: 0,
+                            max: f32::NEG_INFINITY,
+                            file: f,
+                            index: s.index as u32,
+                        });
                     e.sentences += 1;
                     if p > e.max {
-                        e.max = p;
-                        e.file = d.path.display().to_string();
-                        e.index = s.index;
-                        e.text = s.text.clone();
+                        *e = Sums {
+                            sentences: e.sentences,
+                            max: p,
+                            file: f,
+                            index: s.index as u32,
+                        };
                     }
                 }
             }
@@ -107,41 +126,40 @@ impl ProfileAccumulator {
 
     /// The profile rows, by company, date, category (model order), family, value, stance.
     pub fn finish(self, model: &Model) -> Vec<ProfileRow> {
-        let rank = |c: &str| {
-            model
-                .labels()
-                .iter()
-                .position(|l| l == c)
-                .unwrap_or(usize::MAX)
+        let Some(head) = model.attributes() else {
+            return Vec::new();
         };
+        let names = head.names();
         let mut out = Vec::new();
-        for ((company, date), per) in self.rows {
-            let mut rows: Vec<(Key, Sums)> = per.into_iter().collect();
+        for ((company, date), policy) in self.policies {
+            let mut rows: Vec<(Key, Sums)> = policy.statements.into_iter().collect();
             rows.sort_by(|a, b| {
-                (rank(&a.0 .0), &a.0 .1, &a.0 .2, a.0 .3).cmp(&(
-                    rank(&b.0 .0),
-                    &b.0 .1,
-                    &b.0 .2,
-                    b.0 .3,
-                ))
+                let key = |k: &Key| {
+                    (
+                        k.0,
+                        family_of(&names[k.1 as usize]),
+                        &names[k.1 as usize],
+                        k.2,
+                    )
+                };
+                key(&a.0).cmp(&key(&b.0))
             });
-            for ((category, family, name, stance), s) in rows {
-                let value = name
-                    .split_once(':')
-                    .map_or(name.as_str(), |(_, v)| v.trim())
-                    .to_string();
+            for ((l, v, negated), s) in rows {
+                let name = &names[v as usize];
                 out.push(ProfileRow {
                     company: company.clone(),
                     date: date.clone(),
-                    category,
-                    family,
-                    value,
-                    stance,
-                    sentences: s.sentences,
+                    category: model.labels()[l as usize].clone(),
+                    family: family_of(name).to_string(),
+                    value: name
+                        .split_once(':')
+                        .map_or(name.as_str(), |(_, v)| v.trim())
+                        .to_string(),
+                    stance: if negated { "does not" } else { "does" },
+                    sentences: s.sentences as usize,
                     max_probability: s.max,
-                    evidence_file: s.file,
-                    evidence_sentence: s.index,
-                    evidence_text: s.text,
+                    evidence_file: policy.files[s.file as usize].clone(),
+                    evidence_sentence: s.index as usize,
                 });
             }
         }
@@ -188,7 +206,8 @@ pub fn section(category: &str, family: &str, stance: &str) -> Option<&'static st
 
 /// The per-policy profile in words for summary.md: what is collected, shared (and with
 /// whom), why, the choices and access offered, retention, audiences, and what the policy says
-/// it does not do — each item with its number of sentences and its strongest evidence.
+/// it does not do — each item with its number of sentences and the id of its strongest
+/// evidence (file and sentence, as in sentences.parquet).
 pub fn profile_markdown(rows: &[ProfileRow]) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
@@ -229,11 +248,10 @@ pub fn profile_markdown(rows: &[ProfileRow]) -> String {
                         v.to_string()
                     };
                     format!(
-                        "{} ({n}; e.g. sentence {} of {}: \"{}\")",
+                        "{} ({n}; sentence {} of {})",
                         md(&label),
                         r.evidence_sentence,
-                        md(&r.evidence_file),
-                        md(&crate::text::truncate_chars(&r.evidence_text, 120))
+                        md(&r.evidence_file)
                     )
                 })
                 .collect();

@@ -118,11 +118,25 @@ impl Model {
         top: usize,
         scratch: &mut Scratch,
     ) -> Vec<Vec<TermContribution>> {
-        if labels.is_empty() {
-            return Vec::new();
+        self.explain_in(Part::Categories, text, context, labels, top, scratch)
+    }
+
+    /// [`Model::explain_labels`] for the outputs `outputs` of `part` (empty lists when the
+    /// model has no such part).
+    fn explain_in(
+        &self,
+        part: Part,
+        text: &str,
+        context: Option<&str>,
+        outputs: &[usize],
+        top: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<Vec<TermContribution>> {
+        if outputs.is_empty() || (part == Part::Attributes && self.attributes.is_none()) {
+            return vec![Vec::new(); outputs.len()];
         }
         let row = self.row(text, context, scratch);
-        self.explain_row(&row, labels, top)
+        self.explain_row_in(part, &row, outputs, top)
     }
 
     /// The TF-IDF rows of sentences given as `(block, text)` in document order, each in the
@@ -155,11 +169,7 @@ impl Model {
         top: usize,
         scratch: &mut Scratch,
     ) -> Vec<Vec<TermContribution>> {
-        if values.is_empty() || self.attributes.is_none() {
-            return vec![Vec::new(); values.len()];
-        }
-        let row = self.row(text, context, scratch);
-        self.explain_row_in(Part::Attributes, &row, values, top)
+        self.explain_in(Part::Attributes, text, context, values, top, scratch)
     }
 
     /// [`Model::explain_labels`] of a row from [`Model::rows_of_blocks`].

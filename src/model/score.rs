@@ -190,17 +190,23 @@ impl Model {
                 },
             )
             .collect();
-        heads
-            .iter()
-            .enumerate()
-            .map(|(h, (_, b))| {
-                Probabilities::from_cells(
-                    b.len(),
-                    parts.iter().flat_map(|p| p[h].iter().copied()).collect(),
-                )
-            })
-            .collect()
+        join_heads(heads, &parts)
     }
+}
+
+/// One matrix per head from the parts computed in parallel (`parts[chunk][head]`: that
+/// chunk's rows of that head, row-major), rows in chunk order.
+fn join_heads(heads: &[Head<'_>], parts: &[Vec<Vec<f32>>]) -> Vec<Probabilities> {
+    heads
+        .iter()
+        .enumerate()
+        .map(|(h, (_, b))| {
+            Probabilities::from_cells(
+                b.len(),
+                parts.iter().flat_map(|p| p[h].iter().copied()).collect(),
+            )
+        })
+        .collect()
 }
 
 impl Core {
@@ -254,16 +260,7 @@ fn probabilities(
             },
         )
         .collect();
-    heads
-        .iter()
-        .enumerate()
-        .map(|(h, (_, b))| {
-            Probabilities::from_cells(
-                b.len(),
-                chunks.iter().flat_map(|c| c[h].iter().copied()).collect(),
-            )
-        })
-        .collect()
+    join_heads(heads, &chunks)
 }
 
 #[cfg(test)]

@@ -73,23 +73,40 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
             cv.scores.macro_f1
         )?;
     }
-    let mut t = new_table();
-    t.set_header(vec!["label", "rows", "threshold", "cv F1"]);
-    for (l, name) in model.labels().iter().enumerate() {
-        let f1 = model
-            .cv()
-            .map(|c| format!("{:.3}", c.scores.per_label[l].f1))
-            .unwrap_or_else(|| "-".into());
-        t.add_row(vec![
-            name.clone(),
-            model.training().label_counts[l].to_string(),
-            format!("{:.3}", model.thresholds().get(l)),
-            f1,
-        ]);
-    }
+    let t = fit_table(
+        "label",
+        model.labels(),
+        &model.training().label_counts,
+        model.thresholds(),
+        model.cv().map(|c| &c.scores),
+    );
     writeln!(out, "{t}")?;
     print_attribute_summary(&mut out, model)?;
     Ok(())
+}
+
+/// One row per output of a fitted head: name, training rows, threshold, out-of-fold F1.
+fn fit_table(
+    what: &str,
+    names: &[String],
+    counts: &[usize],
+    thresholds: &policy_classifier::labels::Thresholds,
+    cv: Option<&policy_classifier::labels::Scores>,
+) -> Table {
+    let mut t = new_table();
+    t.set_header(vec![what, "rows", "threshold", "cv F1"]);
+    for (l, name) in names.iter().enumerate() {
+        let f1 = cv
+            .map(|c| format!("{:.3}", c.per_label[l].f1))
+            .unwrap_or_else(|| "-".into());
+        t.add_row(vec![
+            name.clone(),
+            counts[l].to_string(),
+            format!("{:.3}", thresholds.get(l)),
+            f1,
+        ]);
+    }
+    t
 }
 
 /// The attribute head's part of the training summary: learned values with their rows,
@@ -110,20 +127,13 @@ fn print_attribute_summary(out: &mut impl Write, model: &Model) -> Result<()> {
                 cv.micro_f1, cv.macro_f1
             )?;
         }
-        let mut t = new_table();
-        t.set_header(vec!["attribute value", "rows", "threshold", "cv F1"]);
-        for (v, name) in head.names().iter().enumerate() {
-            let f1 = head
-                .cv()
-                .map(|c| format!("{:.3}", c.per_label[v].f1))
-                .unwrap_or_else(|| "-".into());
-            t.add_row(vec![
-                name.clone(),
-                head.counts()[v].to_string(),
-                format!("{:.3}", head.thresholds().get(v)),
-                f1,
-            ]);
-        }
+        let t = fit_table(
+            "attribute value",
+            head.names(),
+            head.counts(),
+            head.thresholds(),
+            head.cv(),
+        );
         writeln!(out, "{t}")?;
     }
     if !not_learned.is_empty() {

@@ -166,20 +166,10 @@ fn statements(model: &Model, d: &TaggedDocument) -> BTreeMap<(usize, usize, &'st
     let Some(head) = model.attributes() else {
         return out;
     };
-    let names = head.names();
     for (i, s) in d.sentences.iter().enumerate() {
-        let negated = s
-            .attributes
-            .iter()
-            .any(|&v| names[v] == "Does/Does Not: Does Not");
-        let stance = if negated { "does not" } else { "does" };
-        for &v in &s.attributes {
-            if crate::model::attributes::family_of(&names[v]) == "Does/Does Not" {
-                continue;
-            }
-            for &l in &s.labels {
-                out.entry((l, v, stance)).or_insert(i);
-            }
+        for (l, v, negated) in head.statements(&s.labels, &s.attributes) {
+            let stance = if negated { "does not" } else { "does" };
+            out.entry((l, v, stance)).or_insert(i);
         }
     }
     out

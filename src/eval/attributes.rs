@@ -11,7 +11,7 @@
 use super::evaluate;
 use crate::data::LabelledData;
 use crate::labels::{Decisions, Probabilities, Scores};
-use crate::model::attributes::family_of;
+use crate::model::attributes::{family_of, STANCE_FAMILY};
 use crate::model::Model;
 use serde::{Deserialize, Serialize};
 
@@ -29,12 +29,12 @@ pub const CORE_FAMILIES: [&str; 9] = [
 ];
 
 /// The only value of `Does/Does Not` that is scored in the core figure.
-pub const DOES_NOT: &str = "Does/Does Not: Does Not";
+pub use crate::model::attributes::DOES_NOT;
 
 /// Whether a value counts in the core figure.
 pub fn is_core(value: &str) -> bool {
     let f = family_of(value);
-    CORE_FAMILIES.contains(&f) && (f != "Does/Does Not" || value == DOES_NOT)
+    CORE_FAMILIES.contains(&f) && (f != STANCE_FAMILY || value == DOES_NOT)
 }
 
 /// Scores of one group of values at every level the data supports.

@@ -79,6 +79,22 @@ impl AttributeHead {
             .collect()
     }
 
+    /// The statements of one unit: `(category, value, negated)` for every predicted value
+    /// (of any family but [`STANCE_FAMILY`]) under every predicted category, negated when the
+    /// unit has [`DOES_NOT`]. An attribute value belongs to each category of its sentence; the
+    /// data profile, the report page and `diff` all read statements from here.
+    pub fn statements(&self, categories: &[usize], values: &[usize]) -> Vec<(usize, usize, bool)> {
+        let negated = values.iter().any(|&v| self.names[v] == DOES_NOT);
+        let mut out = Vec::new();
+        for &v in values {
+            if family_of(&self.names[v]) == STANCE_FAMILY {
+                continue;
+            }
+            out.extend(categories.iter().map(|&l| (l, v, negated)));
+        }
+        out
+    }
+
     /// Whether the dimensions agree with a vectoriser of `k` features and `n_labels`
     /// categories.
     pub(super) fn is_consistent(&self, k: usize, n_labels: usize) -> bool {
@@ -92,6 +108,12 @@ impl AttributeHead {
             && self.gates.iter().flatten().all(|&c| c < n_labels)
     }
 }
+
+/// The value that makes a unit's other values negated statements ("we do not sell …").
+pub const DOES_NOT: &str = "Does/Does Not: Does Not";
+
+/// The family whose values are a statement's stance rather than statements of their own.
+pub const STANCE_FAMILY: &str = "Does/Does Not";
 
 /// A value's categories are those on at least this share of its training rows.
 pub const GATE_SHARE: f64 = 0.05;

@@ -15,9 +15,6 @@ use crate::model::Model;
 use crate::predict::TaggedDocument;
 use std::collections::BTreeMap;
 
-/// The value that turns a sentence's other values into negated statements.
-pub const DOES_NOT: &str = "Does/Does Not: Does Not";
-
 /// One profile row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileRow {
@@ -76,49 +73,31 @@ impl ProfileAccumulator {
         let Some(head) = model.attributes() else {
             return;
         };
-        let names = head.names();
-        let Some(does_not) = names.iter().position(|n| n == DOES_NOT) else {
-            return self.add_with(d, names, None);
-        };
-        self.add_with(d, names, Some(does_not))
-    }
-
-    fn add_with(&mut self, d: &TaggedDocument, names: &[String], does_not: Option<usize>) {
         let policy = self.policies.entry(d.version.key()).or_default();
         let mut file = None;
         for s in &d.sentences {
-            if s.attributes.is_empty() || s.labels.is_empty() {
+            let statements = head.statements(&s.labels, &s.attributes);
+            if statements.is_empty() {
                 continue;
             }
-            let negated = does_not.is_some_and(|n| s.attributes.contains(&n));
             let f = *file.get_or_insert_with(|| {
                 policy.files.push(d.path.display().to_string());
                 policy.files.len() as u32 - 1
             });
-            for &v in &s.attributes {
-                if Some(v) == does_not || family_of(&names[v]) == "Does/Does Not" {
-                    continue;
-                }
+            for (l, v, negated) in statements {
                 let p = s.attribute_probs[v];
-                for &l in &s.labels {
-                    let e = policy
-                        .statements
-                        .entry((l as u16, v as u16, negated))
-                        .or_insert(Sums {
-                            sentences: 0,
-                            max: f32::NEG_INFINITY,
-                            file: f,
-                            index: s.index as u32,
-                        });
-                    e.sentences += 1;
-                    if p > e.max {
-                        *e = Sums {
-                            sentences: e.sentences,
-                            max: p,
-                            file: f,
-                            index: s.index as u32,
-                        };
-                    }
+                let e = policy
+                    .statements
+                    .entry((l as u16, v as u16, negated))
+                    .or_insert(Sums {
+                        sentences: 0,
+                        max: f32::NEG_INFINITY,
+                        file: f,
+                        index: s.index as u32,
+                    });
+                e.sentences += 1;
+                if p > e.max {
+                    (e.max, e.file, e.index) = (p, f, s.index as u32);
                 }
             }
         }

@@ -95,13 +95,11 @@ fn sentence_html(model: &Model, doc_id: usize, s: &TaggedSentence, row: &SparseR
     out
 }
 
-/// The policy view of document `i`: its metadata, the practices it states (each linking to
-/// its first sentence) and its text with every sentence highlighted.
 /// What the policy says about people's data (its attribute values by profile section), each
 /// item linking to its first evidence sentence; nothing for a model without attributes.
 fn profile_html(h: &mut String, model: &Model, i: usize, d: &TaggedDocument) {
     use crate::model::attributes::family_of;
-    use crate::report::profile::{section, DOES_NOT, SECTIONS};
+    use crate::report::profile::{section, SECTIONS};
     let Some(head) = model.attributes() else {
         return;
     };
@@ -110,23 +108,16 @@ fn profile_html(h: &mut String, model: &Model, i: usize, d: &TaggedDocument) {
     let mut items: std::collections::BTreeMap<(usize, &str), (usize, usize)> =
         std::collections::BTreeMap::new();
     for s in &d.sentences {
-        let negated = s.attributes.iter().any(|&v| names[v] == DOES_NOT);
-        let stance = if negated { "does not" } else { "does" };
-        for &v in &s.attributes {
+        let mut seen = Vec::new();
+        for (l, v, negated) in head.statements(&s.labels, &s.attributes) {
             let name = names[v].as_str();
-            let family = family_of(name);
-            if family == "Does/Does Not" {
-                continue;
-            }
-            let mut seen = Vec::new();
-            for &l in &s.labels {
-                if let Some(sec) = section(&model.labels()[l], family, stance) {
-                    let k = SECTIONS.iter().position(|x| *x == sec).unwrap_or(0);
-                    if !seen.contains(&k) {
-                        seen.push(k);
-                        let e = items.entry((k, name)).or_insert((0, s.index));
-                        e.0 += 1;
-                    }
+            let stance = if negated { "does not" } else { "does" };
+            if let Some(sec) = section(&model.labels()[l], family_of(name), stance) {
+                let k = SECTIONS.iter().position(|x| *x == sec).unwrap_or(0);
+                if !seen.contains(&(k, v)) {
+                    seen.push((k, v));
+                    let e = items.entry((k, name)).or_insert((0, s.index));
+                    e.0 += 1;
                 }
             }
         }
@@ -153,6 +144,8 @@ fn profile_html(h: &mut String, model: &Model, i: usize, d: &TaggedDocument) {
     h.push_str("</p>\n");
 }
 
+/// The policy view of document `i`: its metadata, the practices it states (each linking to
+/// its first sentence) and its text with every sentence highlighted.
 pub(super) fn policy_view(
     h: &mut String,
     model: &Model,

@@ -7,7 +7,7 @@ use policy_classifier::eval::attributes::AttributeEvaluation;
 use policy_classifier::eval::{Evaluation, Scores};
 use policy_classifier::features::Scratch;
 use policy_classifier::labels::{Decisions, Probabilities};
-use policy_classifier::model::{Model, FROM_PARAGRAPH};
+use policy_classifier::model::{Model, TermContribution, FROM_PARAGRAPH};
 use policy_classifier::predict::Outcome;
 use policy_classifier::report::{self, ReportSummary};
 use policy_classifier::text::truncate_chars;
@@ -244,19 +244,19 @@ pub fn print_predictions(
                         "span": [s.span.start, s.span.end],
                     });
                     if explain {
+                        let ctx = contexts.get(i).map(|c| &**c);
+                        let names: Vec<&str> = s
+                            .labels
+                            .iter()
+                            .map(|&l| model.labels()[l].as_str())
+                            .collect();
                         v["explanations"] = explanations_json(
-                            model,
-                            &s.text,
-                            contexts.get(i).map(|c| &**c),
-                            &s.labels,
-                            &mut scratch,
+                            &names,
+                            model.explain_labels(&s.text, ctx, &s.labels, 5, &mut scratch),
                         );
-                        v["attribute_explanations"] = attribute_explanations_json(
-                            model,
-                            &s.text,
-                            contexts.get(i).map(|c| &**c),
-                            &s.attributes,
-                            &mut scratch,
+                        v["attribute_explanations"] = explanations_json(
+                            &attribute_names(model, &s.attributes),
+                            model.explain_attributes(&s.text, ctx, &s.attributes, 5, &mut scratch),
                         );
                     }
                     if format == PredictFormat::Jsonl {
@@ -352,45 +352,16 @@ pub fn print_predictions(
     Ok(())
 }
 
-fn attribute_explanations_json(
-    model: &Model,
-    text: &str,
-    context: Option<&str>,
-    values: &[usize],
-    scratch: &mut Scratch,
-) -> serde_json::Value {
-    let names = attribute_names(model, values);
+/// `{name: [{term, contribution}, …]}` for the explained outputs `names` (categories or
+/// attribute values), contributions rounded to six decimals.
+fn explanations_json(names: &[&str], explained: Vec<Vec<TermContribution>>) -> serde_json::Value {
     let mut m = serde_json::Map::new();
-    for (name, e) in names
-        .iter()
-        .zip(model.explain_attributes(text, context, values, 5, scratch))
-    {
+    for (name, e) in names.iter().zip(explained) {
         let terms: Vec<serde_json::Value> = e
             .into_iter()
             .map(|t| serde_json::json!({"term": t.to_string(), "contribution": (t.contribution as f64 * 1e6).round() / 1e6}))
             .collect();
         m.insert(name.to_string(), serde_json::Value::Array(terms));
-    }
-    serde_json::Value::Object(m)
-}
-
-fn explanations_json(
-    model: &Model,
-    text: &str,
-    context: Option<&str>,
-    labels: &[usize],
-    scratch: &mut Scratch,
-) -> serde_json::Value {
-    let mut m = serde_json::Map::new();
-    for (&l, e) in labels
-        .iter()
-        .zip(model.explain_labels(text, context, labels, 5, scratch))
-    {
-        let terms: Vec<serde_json::Value> = e
-            .into_iter()
-            .map(|t| serde_json::json!({"term": t.to_string(), "contribution": (t.contribution as f64 * 1e6).round() / 1e6}))
-            .collect();
-        m.insert(model.labels()[l].clone(), serde_json::Value::Array(terms));
     }
     serde_json::Value::Object(m)
 }

@@ -473,6 +473,28 @@ pub fn print_evaluation(
 /// Attribute scores: the core families pooled, then each family, with micro / macro F1 at
 /// each level the data supports.
 fn attribute_table(a: &AttributeEvaluation) -> String {
+    let cell = |s: Option<&policy_classifier::labels::Scores>| {
+        s.map(|s| format!("{:.3} / {:.3}", s.micro_f1, s.macro_f1))
+            .unwrap_or_else(|| "-".into())
+    };
+    let row = |name: &str, l: &policy_classifier::eval::attributes::Levels| {
+        [
+            name.to_string(),
+            cell(Some(&l.sentence)),
+            cell(l.segment.as_ref()),
+            cell(l.document.as_ref()),
+        ]
+    };
+    let mut rows = vec![row(CORE_FAMILIES_ROW, &a.core)];
+    rows.extend(a.families.iter().map(|(f, l)| row(f, l)));
+    levels_table(rows)
+}
+
+/// How the pooled core families are named in the attribute tables.
+const CORE_FAMILIES_ROW: &str = "core families (pooled; Does/Does Not: Does Not only)";
+
+/// An attribute table: a name and its sentence, segment and document cells per row.
+fn levels_table(rows: Vec<[String; 4]>) -> String {
     let mut t = new_table();
     t.set_header(vec![
         "attributes",
@@ -480,24 +502,8 @@ fn attribute_table(a: &AttributeEvaluation) -> String {
         "segment micro / macro",
         "document micro / macro",
     ]);
-    let cell = |s: Option<&policy_classifier::labels::Scores>| {
-        s.map(|s| format!("{:.3} / {:.3}", s.micro_f1, s.macro_f1))
-            .unwrap_or_else(|| "-".into())
-    };
-    let row = |name: &str, l: &policy_classifier::eval::attributes::Levels| {
-        vec![
-            name.to_string(),
-            cell(Some(&l.sentence)),
-            cell(l.segment.as_ref()),
-            cell(l.document.as_ref()),
-        ]
-    };
-    t.add_row(row(
-        "core families (pooled; Does/Does Not: Does Not only)",
-        &a.core,
-    ));
-    for (f, l) in &a.families {
-        t.add_row(row(f, l));
+    for r in rows {
+        t.add_row(r.to_vec());
     }
     format!("{t}\n")
 }
@@ -626,13 +632,6 @@ pub fn print_cv(r: &policy_classifier::eval::cv::CvReport, format: EvalFormat) -
 /// Attribute micro / macro F1 over folds (mean ± std), the core families pooled first.
 fn attribute_spread_table(rows: &[policy_classifier::eval::cv::AttributeSpread]) -> String {
     use policy_classifier::eval::cv::Spread;
-    let mut t = new_table();
-    t.set_header(vec![
-        "attributes",
-        "sentence micro / macro",
-        "segment micro / macro",
-        "document micro / macro",
-    ]);
     let cell = |p: Option<&(Spread, Spread)>| {
         p.map(|(a, b)| {
             format!(
@@ -642,20 +641,23 @@ fn attribute_spread_table(rows: &[policy_classifier::eval::cv::AttributeSpread])
         })
         .unwrap_or_else(|| "-".into())
     };
-    for r in rows {
-        let name = if r.name == "core families" {
-            "core families (pooled; Does/Does Not: Does Not only)"
-        } else {
-            r.name.as_str()
-        };
-        t.add_row(vec![
-            name.to_string(),
-            cell(Some(&r.sentence)),
-            cell(r.segment.as_ref()),
-            cell(r.document.as_ref()),
-        ]);
-    }
-    format!("{t}\n")
+    levels_table(
+        rows.iter()
+            .map(|r| {
+                let name = if r.name == "core families" {
+                    CORE_FAMILIES_ROW
+                } else {
+                    r.name.as_str()
+                };
+                [
+                    name.to_string(),
+                    cell(Some(&r.sentence)),
+                    cell(r.segment.as_ref()),
+                    cell(r.document.as_ref()),
+                ]
+            })
+            .collect(),
+    )
 }
 
 static COLOUR: std::sync::OnceLock<bool> = std::sync::OnceLock::new();

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::model::{Model, Units};
 use crate::sentences::{self, SplitOptions};
-use crate::text::{self, Archive, Document, Format, Input, PolicyVersion, ReadOptions};
+use crate::text::{self, Archive, Document, Format, Input, Language, PolicyVersion, ReadOptions};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -47,6 +47,10 @@ pub struct TaggedDocument {
     pub version: PolicyVersion,
     /// Source format.
     pub format: Format,
+    /// The language of the policy body (see [`Document::language`]).
+    pub language: Language,
+    /// Mojibake runs repaired while reading (see [`Document::repaired`]).
+    pub repaired: usize,
     /// Non-fatal warnings from reading.
     pub warnings: Vec<String>,
     /// The document text the sentence spans point into (see [`Document::text`]).
@@ -83,6 +87,9 @@ pub struct TagOptions {
     pub read: ReadOptions,
     /// How text is split.
     pub split: SplitOptions,
+    /// Skip documents reliably detected as written in another language than English (they are
+    /// accounted as skipped, with the language named).
+    pub skip_non_english: bool,
 }
 
 /// Splits and classifies one document.
@@ -127,6 +134,8 @@ pub fn tag_document(model: &Model, doc: Document, opts: &SplitOptions) -> Tagged
         archive: doc.archive,
         version: doc.version,
         format: doc.format,
+        language: doc.language,
+        repaired: doc.repaired,
         warnings: doc.warnings,
         text: doc.text,
         sentences,
@@ -169,6 +178,14 @@ pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
             },
         ),
         Input::File(p) => match text::read_document(p, &opts.read) {
+            Ok(doc) if opts.skip_non_english && doc.language.is_foreign() => Outcome::Skipped(
+                p.clone(),
+                format!(
+                    "written in {} ({}), not English (--skip-non-english)",
+                    doc.language.name(),
+                    doc.language.code()
+                ),
+            ),
             Ok(doc) => {
                 let tagged = tag_document(model, doc, &opts.split);
                 if tagged.sentences.is_empty() {

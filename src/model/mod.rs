@@ -59,7 +59,8 @@ pub enum Unit {
 /// What the model was trained on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingInfo {
-    /// Training files with size and SHA-256.
+    /// Training files by content: size, rows and SHA-256. The path is left empty, so that the
+    /// same data under another file name trains a byte-identical model.
     pub sources: Vec<SourceInfo>,
     /// Number of training rows.
     pub rows: usize,

@@ -7,7 +7,7 @@ use super::folds::group_folds;
 use super::neighbours::NeighbourStage;
 use super::solve::{fit_label, neighbour_fitter, Fitter};
 use super::{CvSummary, Model, TrainParams, TrainStage, TrainingInfo, Unit, ValidTrainParams};
-use crate::data::LabelledData;
+use crate::data::{LabelledData, SourceInfo};
 use crate::error::{Error, Result};
 use crate::features::{Normaliser, SharedContextRows, SparseRow, Vectoriser};
 use crate::labels::{self, Decisions, Probabilities, Thresholds};
@@ -370,7 +370,15 @@ impl Model {
             thresholds,
             params: *p,
             training: TrainingInfo {
-                sources: data.sources.clone(),
+                // By content only: the same bytes under any name train the same model file.
+                sources: data
+                    .sources
+                    .iter()
+                    .map(|s| SourceInfo {
+                        path: String::new(),
+                        ..s.clone()
+                    })
+                    .collect(),
                 rows: n,
                 label_counts,
                 attributes_not_learned: not_learned,

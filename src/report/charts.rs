@@ -348,6 +348,7 @@ mod tests {
             max_probability: 0.9,
             mean_probability: 0.2,
             covered: share > 0.0,
+            language: "eng".into(),
         }
     }
 

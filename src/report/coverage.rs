@@ -27,6 +27,17 @@ pub struct Coverage {
     pub mean_probability: f32,
     /// Whether at least one sentence states the practice.
     pub covered: bool,
+    /// The ISO 639-3 codes of the languages of the policy's documents, joined by `+`
+    /// (`eng` for nearly all; see [`crate::text::Language`]).
+    pub language: String,
+}
+
+impl Coverage {
+    /// True when a document of this policy is reliably written in another language than
+    /// English: its coverage means little, and tables mark it.
+    pub fn foreign(&self) -> bool {
+        self.language.split('+').any(|c| c != "eng" && c != "und")
+    }
 }
 
 /// Per company × date × label coverage, sorted by company then date (undated first), labels
@@ -43,6 +54,7 @@ pub fn coverage(model: &Model, docs: &[&TaggedDocument]) -> Vec<Coverage> {
 #[derive(Debug, Default)]
 struct CoverageSums {
     total: usize,
+    languages: std::collections::BTreeSet<&'static str>,
     tagged: Vec<usize>,
     max: Vec<f32>,
     sum: Vec<f64>,
@@ -66,6 +78,7 @@ impl CoverageAccumulator {
             c.sum.resize(nl, 0.0);
         }
         c.total += d.sentences.len();
+        c.languages.insert(d.language.code());
         for s in &d.sentences {
             for &l in &s.labels {
                 c.tagged[l] += 1;
@@ -82,6 +95,7 @@ impl CoverageAccumulator {
         let mut out = Vec::new();
         for ((company, date), c) in self.by_company {
             let total = c.total;
+            let language = c.languages.iter().copied().collect::<Vec<_>>().join("+");
             for (l, label) in model.labels().iter().enumerate() {
                 let n = c.tagged.get(l).copied().unwrap_or(0);
                 let sum = c.sum.get(l).copied().unwrap_or(0.0);
@@ -103,6 +117,7 @@ impl CoverageAccumulator {
                         (sum / total as f64) as f32
                     },
                     covered: n > 0,
+                    language: language.clone(),
                 });
             }
         }

@@ -16,6 +16,11 @@ pub struct FileStatus {
     pub status: &'static str,
     /// Number of sentences classified.
     pub sentences: usize,
+    /// ISO 639-3 code of the policy's language (`eng`, `deu`, …, `und`); empty when the file
+    /// was not read.
+    pub language: &'static str,
+    /// Mojibake runs repaired while reading (0: none).
+    pub repaired: usize,
     /// Why it was skipped or failed, or warnings.
     pub message: String,
 }
@@ -30,6 +35,8 @@ pub fn file_statuses(outcomes: &[Outcome]) -> Vec<FileStatus> {
                 company: d.company.clone(),
                 status: "tagged",
                 sentences: d.sentences.len(),
+                language: d.language.code(),
+                repaired: d.repaired,
                 message: d.warnings.join("; "),
             },
             Outcome::Skipped(p, why) => FileStatus {
@@ -37,6 +44,8 @@ pub fn file_statuses(outcomes: &[Outcome]) -> Vec<FileStatus> {
                 company: String::new(),
                 status: "skipped",
                 sentences: 0,
+                language: "",
+                repaired: 0,
                 message: why.clone(),
             },
             Outcome::Failed(p, e) => FileStatus {
@@ -44,6 +53,8 @@ pub fn file_statuses(outcomes: &[Outcome]) -> Vec<FileStatus> {
                 company: String::new(),
                 status: "failed",
                 sentences: 0,
+                language: "",
+                repaired: 0,
                 message: strip_path(&e.to_string(), p),
             },
         })

@@ -49,6 +49,13 @@ pub fn sentences_frame(model: &Model, docs: &[&TaggedDocument]) -> PolarsResult<
         ),
         Column::new("file".into(), file),
         Column::new(
+            "language".into(),
+            doc_index
+                .iter()
+                .map(|&i| docs[i].language.code())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
             "sentence".into(),
             rows.iter().map(|(_, s)| s.index as u32).collect::<Vec<_>>(),
         ),
@@ -145,6 +152,10 @@ pub fn coverage_frame(cov: &[Coverage]) -> PolarsResult<DataFrame> {
             "covered".into(),
             cov.iter().map(|c| c.covered).collect::<Vec<_>>(),
         ),
+        Column::new(
+            "language".into(),
+            cov.iter().map(|c| c.language.as_str()).collect::<Vec<_>>(),
+        ),
     ])
 }
 
@@ -200,6 +211,14 @@ pub fn files_frame(files: &[FileStatus]) -> PolarsResult<DataFrame> {
         Column::new(
             "sentences".into(),
             files.iter().map(|f| f.sentences as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "language".into(),
+            files.iter().map(|f| f.language).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "repaired".into(),
+            files.iter().map(|f| f.repaired as u32).collect::<Vec<_>>(),
         ),
         Column::new(
             "message".into(),

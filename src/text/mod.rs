@@ -4,18 +4,25 @@
 //! splitter); `.html`/`.htm` files are parsed with `scraper` (html5ever) and turned into text:
 //! block elements become line breaks, `script`, `style`, `nav` and similar elements are
 //! dropped. Text that is not valid UTF-8 is decoded as Windows-1252 (which maps every byte) and
-//! a warning names the file. The Princeton-Leuven corpus header line is recognised: the
+//! a warning names the file; UTF-8 that was once read as Windows-1252 ("â€“" for "–") is
+//! repaired ([`repair_mojibake`], only where the repair is exact) with a warning. The language
+//! of every document is detected ([`detect_language`]); a policy in another language is read
+//! and flagged with a warning. The Princeton-Leuven corpus header line is recognised: the
 //! company is its domain, the archive date and snapshot URL are kept, and the header is not
 //! classified.
 
 use crate::error::{Error, Result};
 
 mod html;
+mod language;
 mod metadata;
+mod repair;
 mod truncate;
 
 pub use html::html_to_text;
+pub use language::{detect_language, Language};
 pub use metadata::{company_from_path, parse_header, Archive, PolicyVersion};
+pub use repair::{repair_mojibake, Repaired};
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -51,6 +58,10 @@ pub struct Document {
     pub body_start: usize,
     /// The source format.
     pub format: Format,
+    /// The language the policy body is written in.
+    pub language: Language,
+    /// Number of mojibake runs repaired while reading (0 for most files).
+    pub repaired: usize,
     /// Non-fatal problems met while reading (e.g. the encoding was not UTF-8).
     pub warnings: Vec<String>,
 }
@@ -214,6 +225,18 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
             text.into_owned()
         }
     };
+    let (raw, repaired) = match repair_mojibake(&raw) {
+        Some(r) => {
+            let (before, after) = r.example.unwrap_or_default();
+            warnings.push(format!(
+                "repaired {} mojibake sequence{} (UTF-8 that was read as Windows-1252), e.g. \"{before}\" → \"{after}\"",
+                r.runs,
+                if r.runs == 1 { "" } else { "s" }
+            ));
+            (r.text, r.runs)
+        }
+        None => (raw, 0),
+    };
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -257,6 +280,14 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
         .or_else(|| archive.as_ref().map(|a| a.domain.clone()))
         .unwrap_or_else(|| company_from_path(path));
     let version = PolicyVersion::of(path, &company, archive.as_ref());
+    let language = detect_language(&text[body_start..]);
+    if language.is_foreign() {
+        warnings.push(format!(
+            "written in {} ({}), not English: the model reads English only, so its tags mean little here (--skip-non-english skips such files)",
+            language.name(),
+            language.code()
+        ));
+    }
     Ok(Document {
         path: path.to_path_buf(),
         company,
@@ -265,6 +296,8 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
         text,
         body_start,
         format,
+        language,
+        repaired,
         warnings,
     })
 }

@@ -441,7 +441,8 @@ fn opp115_train_evaluate_predict_report_seeds() {
             "share",
             "max_probability",
             "mean_probability",
-            "covered"
+            "covered",
+            "language"
         ]
     );
     let mut cos: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
@@ -474,10 +475,13 @@ fn opp115_train_evaluate_predict_report_seeds() {
         .map(|s| s.to_string())
         .collect();
     assert_eq!(
-        &names[..9],
-        ["company", "date", "file", "sentence", "start", "end", "heading", "text", "labels"]
+        &names[..10],
+        [
+            "company", "date", "file", "language", "sentence", "start", "end", "heading", "text",
+            "labels"
+        ]
     );
-    assert_eq!(&names[9..], OPP115);
+    assert_eq!(&names[10..], OPP115);
     let summary = std::fs::read_to_string(rep.join("summary.md")).unwrap();
     assert!(summary.contains("5 files: 5 tagged, 0 skipped, 0 failed"));
 }
@@ -802,9 +806,16 @@ fn folds_depend_on_the_data_not_the_file_name() {
     let dir = tempfile::tempdir().unwrap();
     let mut tables = std::collections::BTreeSet::new();
     let mut predictions = std::collections::BTreeSet::new();
+    let mut models = std::collections::BTreeSet::new();
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
     for i in 0..20 {
-        let name = format!("copy-{i}-{}.csv", "x".repeat(i));
+        let name = if i == 19 {
+            "sub/other name.csv".to_string()
+        } else {
+            format!("copy-{i}-{}.csv", "x".repeat(i))
+        };
         let (stdout, _) = train_named(dir.path(), &name, TINY);
+        models.insert(std::fs::read(dir.path().join(format!("{name}.model"))).unwrap());
         // Everything but the timing and the output path: thresholds, CV figures.
         tables.insert(stdout.lines().skip(1).collect::<Vec<_>>().join("\n"));
         predictions.insert(stdout_of(
@@ -816,6 +827,11 @@ fn folds_depend_on_the_data_not_the_file_name() {
         ));
     }
     assert_eq!(tables.len(), 1, "{tables:#?}");
+    assert_eq!(
+        models.len(),
+        1,
+        "the same bytes under 20 names train one model file"
+    );
     assert_eq!(predictions.len(), 1, "{predictions:#?}");
 }
 

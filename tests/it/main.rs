@@ -10,5 +10,6 @@ mod corpus;
 mod diff;
 mod html;
 mod import;
+mod inputs;
 mod properties;
 mod reliability;

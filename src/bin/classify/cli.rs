@@ -73,6 +73,10 @@ pub struct InputOptions {
     /// Cut sentences longer than this many bytes into pieces
     #[arg(long, value_name = "BYTES", default_value_t = 4000)]
     pub max_sentence_bytes: usize,
+    /// Skip policies written in another language than English (they are still counted, as
+    /// skipped); without it they are tagged and flagged with a warning
+    #[arg(long)]
+    pub skip_non_english: bool,
 }
 
 #[derive(Debug, Args)]
@@ -287,6 +291,7 @@ impl InputOptions {
             split: policy_classifier::sentences::SplitOptions {
                 max_sentence_bytes: self.max_sentence_bytes.max(16),
             },
+            skip_non_english: self.skip_non_english,
         }
     }
 }

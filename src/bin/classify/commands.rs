@@ -100,13 +100,8 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
     } else {
         a.data.clone()
     };
-    let mut data = LabelledData::read_all(&data_paths)?;
+    let data = LabelledData::read_all(&data_paths)?;
     data.check_typos()?;
-    if a.data.is_empty() {
-        // Record the shipped corpus by its repository path, so the model file is the same on
-        // every checkout.
-        data.sources[0].path = "datasets/corpus.csv".into();
-    }
     let out = a.model.clone().unwrap_or_else(default_model_path);
     if out.is_dir() {
         anyhow::bail!(
@@ -267,6 +262,7 @@ fn diff(a: DiffArgs) -> Result<ExitCode> {
             max_file_bytes: text::DEFAULT_MAX_FILE_BYTES,
         },
         split: Default::default(),
+        skip_non_english: false,
     };
     let tag = |p: &Path| -> Result<predict::TaggedDocument> {
         match predict::tag_input(&model, &text::Input::File(p.to_path_buf()), &opts) {

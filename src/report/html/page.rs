@@ -245,12 +245,21 @@ pub fn report_html(model: &Model, page: &ReportPage) -> String {
     }
     h.push_str("<th class=\"num\">Stated</th></tr></thead>\n<tbody>\n");
     let max = cov.iter().map(|c| c.share).fold(0.0, f64::max);
+    let mut foreign = false;
     for r in &rows {
         let c0 = &r.cov[0];
-        let name = match r.doc {
+        let mut name = match r.doc {
             Some(i) => format!("<a href=\"#p{i}\">{}</a>", escape(&c0.company)),
             None => escape(&c0.company),
         };
+        if c0.foreign() {
+            foreign = true;
+            let _ = write!(
+                name,
+                " <span class=\"lang\" title=\"written in another language than English: the model reads English only\">⚠ {}</span>",
+                escape(&c0.language)
+            );
+        }
         let _ = write!(
             h,
             "<tr><th>{name}</th><td>{}</td><td class=\"num\">{}</td>",
@@ -263,7 +272,11 @@ pub fn report_html(model: &Model, page: &ReportPage) -> String {
         let stated = r.cov.iter().filter(|c| c.covered).count();
         let _ = writeln!(h, "<td class=\"num\">{stated}/{}</td></tr>", r.cov.len());
     }
-    h.push_str("</tbody></table></div></section>\n");
+    h.push_str("</tbody></table></div>");
+    if foreign {
+        h.push_str("<p class=\"note\">⚠ marks a policy written in another language than English (ISO 639-3 code): the model reads English only, so its row means little. <code>--skip-non-english</code> leaves such files out.</p>");
+    }
+    h.push_str("</section>\n");
 
     // Charts.
     let _ = write!(

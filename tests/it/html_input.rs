@@ -324,3 +324,56 @@ fn seeds_wrapped_in_page_chrome_keep_every_sentence() {
         );
     }
 }
+
+/// In-process time per page of the whole-page conversion and of main-content extraction, over
+/// the fixtures and the seeds in chrome (docs/reliability.md, "HTML pages"):
+/// `cargo test --release --test it -- --ignored html_input::extraction_time --nocapture`.
+#[test]
+#[ignore]
+fn extraction_time() {
+    let mut sets: Vec<(&str, Vec<String>)> = vec![(
+        "fixtures",
+        std::fs::read_dir(fixtures())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect(),
+    )];
+    if let Some(shared) = shared() {
+        let mut seeds: Vec<PathBuf> = std::fs::read_dir(shared.join("seeds"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        seeds.sort();
+        let pages = seeds
+            .iter()
+            .enumerate()
+            .map(|(i, s)| seed_page(&seed_markup(&std::fs::read_to_string(s).unwrap()), i))
+            .collect();
+        sets.push(("seeds in chrome", pages));
+    }
+    for (set, pages) in &sets {
+        for round in 0..3 {
+            let mut ms = [0.0; 2];
+            for (k, ms) in ms.iter_mut().enumerate() {
+                let t = std::time::Instant::now();
+                for _ in 0..200 {
+                    for p in pages {
+                        let n = if k == 0 {
+                            html_to_text(p).len()
+                        } else {
+                            html_page(p).text.len()
+                        };
+                        assert!(n > 0);
+                    }
+                }
+                *ms = t.elapsed().as_secs_f64() * 1e3 / (200 * pages.len()) as f64;
+            }
+            eprintln!(
+                "{set} round {round}: html_to_text {:.3} ms/page, html_page {:.3} ms/page",
+                ms[0], ms[1]
+            );
+        }
+    }
+}

@@ -275,6 +275,20 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 
+    /// Main-content extraction and the site name never panic, whatever the attributes, text
+    /// and title hold (multi-byte characters in class names, quotes, odd URLs).
+    #[test]
+    fn html_page_never_panics(attr in any::<String>(), text in any::<String>(), fragment in html_fragment()) {
+        let page = format!(
+            "<html><head><title>{text} | {attr}</title><meta property=og:url content='{attr}'>\
+             <link rel=canonical href=\"{attr}\"></head><body><div class=\"{attr}\" id='{attr}' \
+             aria-label={attr} style=\"{attr}\"><p>{text}</p><a href=x>{attr}</a></div>{}</body></html>",
+            fragment.concat()
+        );
+        let p = html_page(&page);
+        prop_assert!(p.text.ends_with('\n'));
+    }
+
     /// Arbitrary bytes, with or without a valid header, never make the loader panic.
     #[test]
     fn model_loader_never_panics_on_arbitrary_bytes(

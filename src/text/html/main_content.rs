@@ -305,27 +305,33 @@ fn named(e: &Element) -> Named {
     best
 }
 
-/// Splits an attribute value into words (see [`named`]).
-fn words(value: &str) -> impl Iterator<Item = &str> {
-    let mut cuts = vec![0];
-    let b = value.as_bytes();
-    for i in 1..b.len() {
-        let (p, c) = (b[i - 1], b[i]);
-        if !c.is_ascii_alphanumeric() || !p.is_ascii_alphanumeric() {
-            cuts.push(i);
-        } else if p.is_ascii_lowercase() && c.is_ascii_uppercase() {
-            cuts.push(i);
+/// Splits an attribute value into words (see [`named`]): runs of ASCII letters and digits, cut
+/// again where a lower-case letter meets an upper-case one.
+fn words(value: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut prev_lower) = (None, false);
+    for (i, c) in value.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            match start {
+                Some(s) if prev_lower && c.is_ascii_uppercase() => {
+                    out.push(&value[s..i]);
+                    start = Some(i);
+                }
+                None => start = Some(i),
+                _ => {}
+            }
+            prev_lower = c.is_ascii_lowercase();
+        } else {
+            if let Some(s) = start.take() {
+                out.push(&value[s..i]);
+            }
+            prev_lower = false;
         }
     }
-    cuts.push(b.len());
-    let mut out = Vec::with_capacity(cuts.len());
-    for w in cuts.windows(2) {
-        let s = value[w[0]..w[1]].trim_matches(|c: char| !c.is_ascii_alphanumeric());
-        if !s.is_empty() {
-            out.push(s);
-        }
+    if let Some(s) = start {
+        out.push(&value[s..]);
     }
-    out.into_iter()
+    out
 }
 
 /// Hidden by an attribute or an inline style.
@@ -486,11 +492,12 @@ mod tests {
 
     #[test]
     fn chrome_words() {
-        let w: Vec<_> = words("CookieBanner cc-window site_footer--dark").collect();
         assert_eq!(
-            w,
+            words("CookieBanner cc-window site_footer--dark"),
             ["Cookie", "Banner", "cc", "window", "site", "footer", "dark"]
         );
+        // Non-ASCII letters end a word (and never split a character).
+        assert_eq!(words("café-menü Überblick"), ["caf", "men", "berblick"]);
         let el = |h: &str| {
             let d = scraper::Html::parse_fragment(h);
             let sel = scraper::Selector::parse("div").unwrap();

@@ -29,13 +29,14 @@ pub fn site_name(doc: &scraper::Html) -> Option<String> {
                     _ => {}
                 }
             }
-            "link" if canonical.is_none() => {
-                if e.attr("rel").is_some_and(|r| {
-                    r.split_whitespace()
-                        .any(|r| r.eq_ignore_ascii_case("canonical"))
-                }) {
-                    canonical = e.attr("href").and_then(host);
-                }
+            "link"
+                if canonical.is_none()
+                    && e.attr("rel").is_some_and(|r| {
+                        r.split_whitespace()
+                            .any(|r| r.eq_ignore_ascii_case("canonical"))
+                    }) =>
+            {
+                canonical = e.attr("href").and_then(host);
             }
             "title" if title.is_none() => {
                 let t: String = node

@@ -1,13 +1,15 @@
 //! Reading policies: files, directories and stdin → [`Document`]s with text and metadata.
 //!
 //! `.txt` and `.md` files are read as they are (Markdown structure is handled by the
-//! splitter); `.html`/`.htm` files are parsed with `scraper` (html5ever) and turned into text:
-//! block elements become line breaks, `script`, `style`, `nav` and similar elements are
-//! dropped. Text that is not valid UTF-8 is decoded as Windows-1252 (which maps every byte) and
-//! a warning names the file; UTF-8 that was once read as Windows-1252 ("â€“" for "–") is
-//! repaired ([`repair_mojibake`], only where the repair is exact) with a warning. The language
-//! of every document is detected ([`detect_language`]); a policy in another language is read
-//! and flagged with a warning. The Princeton-Leuven corpus header line is recognised: the
+//! splitter); `.html`/`.htm` files are parsed with `scraper` (html5ever) and their main content
+//! is turned into text: block elements become line breaks, page chrome (scripts, menus, cookie
+//! banners, footers, …) is dropped, and the page's site name (`og:site_name`, canonical URL,
+//! `<title>`) is the company when there is no corpus header. Text that is not valid UTF-8 is
+//! decoded as Windows-1252 (which maps every byte) and a warning names the file; UTF-8 that was
+//! once read as Windows-1252 ("â€“" for "–") is repaired ([`repair_mojibake`], only where the
+//! repair is exact) with a warning. The language of every document is detected
+//! ([`detect_language`]); a policy in another language is read and flagged with a warning. The
+//! Princeton-Leuven corpus header line is recognised: the
 //! company is its domain, the archive date and snapshot URL are kept, and the header is not
 //! classified.
 
@@ -19,7 +21,7 @@ mod metadata;
 mod repair;
 mod truncate;
 
-pub use html::html_to_text;
+pub use html::{html_page, html_to_text, HtmlPage};
 pub use language::{detect_language, Language};
 pub use metadata::{company_from_path, parse_header, Archive, PolicyVersion};
 pub use repair::{repair_mojibake, Repaired};
@@ -251,12 +253,13 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
                 .to_ascii_lowercase();
             head.starts_with("<!doctype html") || head.starts_with("<html")
         });
-    let (text, format) = if looks_html {
-        (html_to_text(&raw), Format::Html)
+    let (text, format, site_name) = if looks_html {
+        let page = html_page(&raw);
+        (page.text, Format::Html, page.site_name)
     } else if matches!(ext.as_str(), "md" | "markdown") {
-        (raw, Format::Markdown)
+        (raw, Format::Markdown, None)
     } else {
-        (raw, Format::Text)
+        (raw, Format::Text, None)
     };
     if text.trim().is_empty() {
         return Err(Error::Input {
@@ -278,6 +281,7 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
         .company
         .clone()
         .or_else(|| archive.as_ref().map(|a| a.domain.clone()))
+        .or(site_name)
         .unwrap_or_else(|| company_from_path(path));
     let version = PolicyVersion::of(path, &company, archive.as_ref());
     let language = detect_language(&text[body_start..]);

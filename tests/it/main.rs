@@ -9,6 +9,7 @@ mod cli;
 mod corpus;
 mod diff;
 mod html;
+mod html_input;
 mod import;
 mod inputs;
 mod properties;

@@ -7,7 +7,7 @@ use policy_classifier::data::LabelledData;
 use policy_classifier::features::{Normaliser, Vectoriser};
 use policy_classifier::model::{Model, TrainParams, Units, FORMAT_VERSION};
 use policy_classifier::sentences::{split, SplitOptions};
-use policy_classifier::text::html_to_text;
+use policy_classifier::text::{html_page, html_to_text};
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -246,6 +246,47 @@ proptest! {
         let shallow = words(wrap(10));
         prop_assert_eq!(&shallow, &want);
         prop_assert_eq!(words(wrap(600)), want);
+    }
+
+    /// Main-content extraction changes nothing on markup without page chrome (no links, no
+    /// attributes, no landmark elements): the text is exactly the whole-page conversion's, at
+    /// any depth. Wrapped in `<main>` between a cookie banner, a header and a footer, the
+    /// fragment keeps every word and the chrome (upper-case words) is gone.
+    #[test]
+    fn main_content_keeps_chrome_free_markup(pieces in html_fragment()) {
+        let frag = pieces.concat().replace("<a href=\"x>y\">", "<span>").replace("</a>", "</span>");
+        prop_assert_eq!(html_page(&frag).text, html_to_text(&frag));
+        let deep = format!("{}{frag}{}", "<div>".repeat(600), "</div>".repeat(600));
+        prop_assert_eq!(html_page(&deep).text, html_to_text(&deep));
+        // An unclosed table cell would take what follows into main (as in a browser).
+        let close = "</td></tr></table>".repeat(frag.matches("<table>").count());
+        let page = format!(
+            "<div class=cookie-banner>COOKIES OK<button>ACCEPT</button></div>\
+             <header><a href=/>LOGO</a><nav>HOME</nav></header><main>{frag}{close}</main>\
+             <aside>SIDE BAR</aside><footer><a href=/t>TERMS</a> <a href=/p>PRIVACY</a> \
+             <a href=/c>CAREERS</a><p>© 2026 ACME</p></footer>"
+        );
+        let want: Vec<char> = pieces
+            .iter()
+            .filter(|p| p.bytes().all(|b| b.is_ascii_lowercase()))
+            .flat_map(|p| p.chars())
+            .collect();
+        let got: Vec<char> = html_page(&page).text.chars().filter(|c| c.is_alphanumeric()).collect();
+        prop_assert_eq!(got, want);
+    }
+
+    /// Main-content extraction and the site name never panic, whatever the attributes, text
+    /// and title hold (multi-byte characters in class names, quotes, odd URLs).
+    #[test]
+    fn html_page_never_panics(attr in any::<String>(), text in any::<String>(), fragment in html_fragment()) {
+        let page = format!(
+            "<html><head><title>{text} | {attr}</title><meta property=og:url content='{attr}'>\
+             <link rel=canonical href=\"{attr}\"></head><body><div class=\"{attr}\" id='{attr}' \
+             aria-label={attr} style=\"{attr}\"><p>{text}</p><a href=x>{attr}</a></div>{}</body></html>",
+            fragment.concat()
+        );
+        let p = html_page(&page);
+        prop_assert!(p.text.ends_with('\n'));
     }
 
     /// Arbitrary bytes, with or without a valid header, never make the loader panic.

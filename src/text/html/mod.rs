@@ -1,55 +1,89 @@
 //! HTML → text: block elements become line breaks, page furniture (scripts, styles,
 //! navigation, forms) is dropped, and pathologically deep markup is flattened first.
+//!
+//! [`html_to_text`] converts a whole page; [`html_page`] keeps the page's main content only
+//! (the policy, without banners, menus, footers and the like: `main_content.rs`) and reads
+//! the site's name from the page's metadata (`site.rs`).
 
-/// Converts HTML to text: block elements become line breaks (headings and list items become
-/// their own lines), `script`, `style`, `noscript`, `template`, `nav`, `svg`, `iframe`, `head`
-/// and form controls are dropped, and runs of whitespace inside text collapse to one space.
-/// Markup nested deeper than 512 elements is flattened first (see `flatten_deep_markup`).
+use ego_tree::NodeRef;
+use scraper::Node;
+
+mod main_content;
+mod site;
+
+pub use main_content::{html_page, HtmlPage};
+
+/// Converts a whole HTML page to text: block elements become line breaks (headings and list
+/// items become their own lines), `script`, `style`, `noscript`, `template`, `nav`, `svg`,
+/// `iframe`, `head` and form controls are dropped, and runs of whitespace inside text collapse
+/// to one space. Markup nested deeper than 512 elements is flattened first (see
+/// `flatten_deep_markup`). Page chrome other than `nav` is kept: [`html_page`] drops it.
 pub fn html_to_text(html: &str) -> String {
-    use ego_tree::iter::Edge;
-    use scraper::Node;
+    let doc = parse(html);
+    render(doc.tree.root(), &mut |_, _| true)
+}
+
+/// Parses a page, flattening pathologically deep markup first.
+fn parse(html: &str) -> scraper::Html {
     let flat = flatten_deep_markup(html);
-    let doc = scraper::Html::parse_document(flat.as_deref().unwrap_or(html));
-    let mut out = String::with_capacity(html.len() / 2);
-    let mut skip_depth = 0usize;
-    for edge in edges(doc.tree.root()) {
-        match edge {
-            Edge::Open(node) => match node.value() {
-                Node::Element(e) => {
-                    let name = e.name();
-                    if SKIP.contains(&name) {
-                        skip_depth += 1;
-                    } else if skip_depth == 0 && BLOCK.contains(&name) {
-                        newline(&mut out);
-                        if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
-                            out.push_str("## ");
-                        } else if name == "li" {
-                            out.push_str("- ");
+    scraper::Html::parse_document(flat.as_deref().unwrap_or(html))
+}
+
+/// Renders the subtree at `root` as text. Elements in [`SKIP`] are dropped with their content;
+/// any other element is dropped with its content when `keep(element, in_content)` is false,
+/// where `in_content` says whether an ancestor inside `root` (or the element itself) is content
+/// sectioning: `main`, `article`, `section` or an element with role `main` or `article`.
+///
+/// The walk finds nodes through child lists only, never parent links: ego-tree 0.10's
+/// `reparent_from_id_append` (used by html5ever's adoption agency for misnested formatting
+/// tags such as `<b><div>x<!---->y<ul></b>z`) updates the parent link of only the first and last
+/// child it moves, and `NodeRef::traverse` climbs parent links: from a stale one it jumped past
+/// the rest of the document, silently dropping its text (ego-tree issue #44).
+fn render(
+    root: NodeRef<'_, Node>,
+    keep: &mut dyn FnMut(NodeRef<'_, Node>, bool) -> bool,
+) -> String {
+    enum Step<'a> {
+        Open(NodeRef<'a, Node>, bool),
+        Close(NodeRef<'a, Node>),
+    }
+    let mut out = String::new();
+    let mut stack = vec![Step::Open(root, false)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Open(node, in_content) => {
+                let mut in_content = in_content;
+                match node.value() {
+                    Node::Element(e) => {
+                        let name = e.name();
+                        in_content |= is_content(e);
+                        if SKIP.contains(&name) || !keep(node, in_content) {
+                            continue;
+                        }
+                        if BLOCK.contains(&name) {
+                            newline(&mut out);
+                            if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                                out.push_str("## ");
+                            } else if name == "li" {
+                                out.push_str("- ");
+                            }
                         }
                     }
+                    Node::Text(t) => push_text(&mut out, t),
+                    _ => {}
                 }
-                Node::Text(t) if skip_depth == 0 => {
-                    for (i, w) in t.split_whitespace().enumerate() {
-                        if (i > 0 || t.starts_with(char::is_whitespace))
-                            && !out.ends_with([' ', '\n'])
-                            && !out.is_empty()
-                        {
-                            out.push(' ');
-                        }
-                        out.push_str(w);
-                    }
-                    if t.ends_with(char::is_whitespace) && !out.ends_with([' ', '\n']) {
-                        out.push(' ');
-                    }
-                }
-                _ => {}
-            },
-            Edge::Close(node) => {
+                stack.push(Step::Close(node));
+                let children: Vec<_> = node.children().collect();
+                stack.extend(
+                    children
+                        .into_iter()
+                        .rev()
+                        .map(|c| Step::Open(c, in_content)),
+                );
+            }
+            Step::Close(node) => {
                 if let Node::Element(e) = node.value() {
-                    let name = e.name();
-                    if SKIP.contains(&name) {
-                        skip_depth = skip_depth.saturating_sub(1);
-                    } else if skip_depth == 0 && BLOCK.contains(&name) {
+                    if BLOCK.contains(&e.name()) {
                         newline(&mut out);
                     }
                 }
@@ -59,6 +93,28 @@ pub fn html_to_text(html: &str) -> String {
     out.trim().to_string() + "\n"
 }
 
+/// Whether an element is content sectioning (see [`render`]).
+fn is_content(e: &scraper::node::Element) -> bool {
+    matches!(e.name(), "main" | "article" | "section")
+        || matches!(e.attr("role"), Some(r) if r.eq_ignore_ascii_case("main") || r.eq_ignore_ascii_case("article"))
+}
+
+/// Appends a text node: runs of whitespace become one space, none at the start of a line.
+fn push_text(out: &mut String, t: &str) {
+    for (i, w) in t.split_whitespace().enumerate() {
+        if (i > 0 || t.starts_with(char::is_whitespace))
+            && !out.ends_with([' ', '\n'])
+            && !out.is_empty()
+        {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if t.ends_with(char::is_whitespace) && !out.ends_with([' ', '\n']) {
+        out.push(' ');
+    }
+}
+
 fn newline(out: &mut String) {
     while out.ends_with(' ') {
         out.pop();
@@ -66,27 +122,6 @@ fn newline(out: &mut String) {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
-}
-
-/// Depth-first open/close edges, like `NodeRef::traverse`, but found through child lists only.
-/// ego-tree 0.10's `reparent_from_id_append` (used by html5ever's adoption agency for
-/// misnested formatting tags such as `<b><div>x<!---->y<ul></b>z`) updates the parent link of
-/// only the first and last child it moves, and `traverse` climbs parent links: from a stale one
-/// it jumped past the rest of the document, silently dropping its text (ego-tree issue #44).
-fn edges(
-    root: ego_tree::NodeRef<'_, scraper::Node>,
-) -> impl Iterator<Item = ego_tree::iter::Edge<'_, scraper::Node>> {
-    use ego_tree::iter::Edge;
-    let mut stack = vec![Edge::Open(root)];
-    std::iter::from_fn(move || {
-        let edge = stack.pop()?;
-        if let Edge::Open(node) = edge {
-            stack.push(Edge::Close(node));
-            let children: Vec<_> = node.children().collect();
-            stack.extend(children.into_iter().rev().map(Edge::Open));
-        }
-        Some(edge)
-    })
 }
 
 /// Markup nested deeper than this is flattened before parsing (see [`flatten_deep_markup`]).

@@ -57,7 +57,7 @@ impl Default for EmbedParams {
             window: 5,
             dim: 100,
             power_iterations: 3,
-            clusters: vec![500],
+            clusters: vec![200, 1000],
             kmeans_iterations: 30,
             seed: 42,
         }
@@ -165,6 +165,16 @@ pub fn learn(
     let total = files.len();
     let corpus = count::read_corpus(&files, &|done| progress(EmbedStage::Reading(done, total)));
     failed.extend(corpus.failed.iter().cloned());
+    if corpus.files == 0 {
+        let (path, why) = failed.first().cloned().unwrap_or_else(|| {
+            let p = inputs.first().cloned().unwrap_or_default();
+            (p, "no .txt, .md or .html policy file found".into())
+        });
+        return Err(Error::Input {
+            path,
+            message: format!("{why}; `classify embed` needs folders of unlabelled policies"),
+        });
+    }
     let (map, order) = count::vocabulary(&corpus, params.max_words, params.min_count);
     if order.len() < 2 {
         return Err(Error::Params(format!(

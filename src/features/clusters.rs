@@ -1,7 +1,7 @@
 //! Word clusters as features: every word of a cluster lights the cluster's term
 //! (`¤{k}.{cluster}`, `k` the number of clusters of that clustering), so a word the training
 //! rows never show ("clickstream" in a real policy) fires the same feature as the words of
-//! its cluster that they do show. The clusters come from `crate::embed` (learnt on unlabelled
+//! its cluster that they do show. The clusters come from `classify embed` (learnt on unlabelled
 //! policies); this layer only maps words to cluster terms.
 
 use rustc_hash::FxHashMap;

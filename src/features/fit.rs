@@ -242,7 +242,8 @@ fn round_robin(ranked: &[Vec<u32>], m: usize, max_features: usize) -> Vec<bool> 
     let mut count = 0;
     'outer: for rank in 0..m {
         for r in ranked {
-            let f = r[rank] as usize;
+            let Some(&f) = r.get(rank) else { continue };
+            let f = f as usize;
             if !chosen[f] {
                 chosen[f] = true;
                 count += 1;
@@ -280,6 +281,7 @@ mod tests {
             max_features: 4,
             sublinear_tf: true,
             context_weight: 0.0,
+            cluster_weight: 1.0,
         };
         let v = Vectoriser::fit(&p, &n, &texts, None, &y, 3).unwrap();
         assert_eq!(v.len(), 4);
@@ -287,5 +289,48 @@ mod tests {
         let norm: f32 = row.iter().map(|x| x.1 * x.1).sum();
         assert!((norm - 1.0).abs() < 1e-5);
         assert!(v.transform(&n, "zzz unknown").is_empty());
+    }
+
+    /// A word the training rows never show lights its cluster's term, as the words of its
+    /// cluster the rows do show; without clusters the vectoriser is `fit`'s.
+    #[test]
+    fn an_unseen_word_lights_its_cluster() {
+        let n = Normaliser::new();
+        let texts = [
+            "we keep logs",
+            "we keep records",
+            "contact us",
+            "contact our team",
+        ];
+        let y = [true, true, false, false];
+        let p = VectoriserParams {
+            min_df: 1,
+            context_weight: 0.0,
+            ..VectoriserParams::default()
+        };
+        let words: Vec<String> = ["logs", "records", "clickstream", "team"]
+            .map(String::from)
+            .to_vec();
+        let ids = [0u32, 0, 0, 1];
+        let clusters = WordClusters::new(&words, &[(2, &ids[..])]);
+        let v =
+            Vectoriser::fit_with_clusters(&p, &n, &texts, None, &y, 1, Some(&clusters)).unwrap();
+        let c0 = (0..v.len())
+            .find(|&f| v.term(f) == "¤2.0")
+            .expect("cluster term") as u32;
+        let row = v.transform(&n, "we keep clickstream");
+        assert!(row.iter().any(|&(f, _)| f == c0), "{row:?}");
+        assert!(v
+            .transform(&n, "we keep logs")
+            .iter()
+            .any(|&(f, _)| f == c0));
+        assert!(!v.transform(&n, "contact us").iter().any(|&(f, _)| f == c0));
+        let plain = Vectoriser::fit(&p, &n, &texts, None, &y, 1).unwrap();
+        let none = Vectoriser::fit_with_clusters(&p, &n, &texts, None, &y, 1, None).unwrap();
+        assert_eq!(
+            postcard::to_stdvec(&plain).unwrap(),
+            postcard::to_stdvec(&none).unwrap()
+        );
+        assert!(v.is_consistent());
     }
 }

@@ -59,6 +59,9 @@ pub struct VectoriserParams {
     /// Weight of context features: the words of the paragraph a sentence sits in, as separate
     /// terms (`§word`), scaled by this factor before the row is normalised (0 = off).
     pub context_weight: f32,
+    /// Weight of word-cluster terms (`¤k.c`, from `train --representations`) before the row
+    /// is normalised; unused without word clusters.
+    pub cluster_weight: f32,
 }
 
 impl Default for VectoriserParams {
@@ -69,6 +72,7 @@ impl Default for VectoriserParams {
             max_features: 10_000,
             sublinear_tf: true,
             context_weight: 0.5,
+            cluster_weight: 1.0,
         }
     }
 }
@@ -84,6 +88,9 @@ impl VectoriserParams {
         }
         if self.min_df == 0 {
             return Err(Error::Params("min_df must be at least 1".into()));
+        }
+        if !(self.cluster_weight.is_finite() && self.cluster_weight > 0.0) {
+            return Err(Error::Params("cluster weight must be > 0".into()));
         }
         if !(self.context_weight.is_finite() && self.context_weight >= 0.0) {
             return Err(Error::Params("context weight must be ≥ 0".into()));

@@ -194,6 +194,8 @@ pub(super) struct TermIndex {
     ngrams: FxHashMap<[u32; 4], u32>,
     /// Whether feature `i` is a context term.
     is_context: Vec<bool>,
+    /// Whether feature `i` is a cluster term.
+    is_cluster: Vec<bool>,
     /// Word id → its cluster features: `cluster_features[cluster_start[id]..cluster_start[id
     /// + 1]]` (both empty without word clusters).
     cluster_start: Vec<u32>,
@@ -231,9 +233,11 @@ impl TermIndex {
                 let id = word(&mut ix, w);
                 ix.context[id as usize] = f;
                 ix.is_context.push(true);
+                ix.is_cluster.push(false);
                 continue;
             }
             ix.is_context.push(false);
+            ix.is_cluster.push(is_cluster_term(t));
             if is_cluster_term(t) {
                 continue;
             }
@@ -377,6 +381,12 @@ impl TermIndex {
                 .map(|&id| self.context[id as usize])
                 .filter(|&f| f != NONE),
         );
+    }
+
+    /// Whether feature `f` is a cluster term.
+    #[inline]
+    pub(super) fn is_cluster(&self, f: u32) -> bool {
+        self.is_cluster[f as usize]
     }
 
     /// Whether feature `f` is a context term.

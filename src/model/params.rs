@@ -81,7 +81,7 @@ impl ValidTrainParams {
         &self.0
     }
 
-    /// The same parameters with word clusters as features (learnt by `crate::embed`).
+    /// The same parameters with word clusters as features (learnt by `classify embed`).
     pub fn with_clusters(mut self, clusters: Arc<WordClusters>) -> Self {
         self.1 = Some(clusters);
         self

@@ -146,6 +146,9 @@ pub struct TrainOptions {
     /// to TF-IDF (stored in the model)
     #[arg(long, value_name = "FILE")]
     pub representations: Option<PathBuf>,
+    /// Weight of the word-cluster terms of `--representations`
+    #[arg(long, value_name = "W", default_value_t = TrainParams::default().vectoriser.cluster_weight)]
+    pub cluster_weight: f32,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +332,7 @@ impl TrainOptions {
         p.vectoriser.min_df = self.min_df;
         p.vectoriser.max_ngram = self.ngram;
         p.vectoriser.context_weight = self.context_weight;
+        p.vectoriser.cluster_weight = self.cluster_weight;
         p
     }
 }

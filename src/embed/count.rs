@@ -10,7 +10,7 @@ use crate::sentences::{split, SplitOptions};
 use crate::text::{read_document, ReadOptions};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The distinct sentences of a corpus as word ids, and the words.
@@ -34,7 +34,7 @@ pub(super) struct Corpus {
 /// whitespace), or why the file could not be read.
 type FileSentences = Result<Vec<(u64, String)>, String>;
 
-fn file_sentences(path: &PathBuf, normaliser: &Normaliser) -> FileSentences {
+fn file_sentences(path: &Path, normaliser: &Normaliser) -> FileSentences {
     let doc = read_document(path, &ReadOptions::default()).map_err(|e| e.to_string())?;
     let mut tokens = Tokens::default();
     let mut out = Vec::new();

@@ -102,7 +102,7 @@ mod tests {
         for i in 0..10 {
             let e = 0.01 * i as f32;
             let (a, b) = if i < 5 { (1.0, e) } else { (e, 1.0) };
-            let n = (a * a + b * b as f32).sqrt();
+            let n = (a * a + b * b).sqrt();
             v.extend([a / n, b / n]);
         }
         let c = kmeans(&v, 2, 2, 20, 3);

@@ -61,9 +61,21 @@ fn small_params() -> EmbedParams {
 fn representations_are_deterministic_and_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = write_corpus(dir.path());
-    let (a, failed) = learn(&[corpus.clone()], &small_params(), true, &|_| {}).unwrap();
+    let (a, failed) = learn(
+        std::slice::from_ref(&corpus),
+        &small_params(),
+        true,
+        &|_| {},
+    )
+    .unwrap();
     assert!(failed.is_empty());
-    let (b, _) = learn(&[corpus.clone()], &small_params(), true, &|_| {}).unwrap();
+    let (b, _) = learn(
+        std::slice::from_ref(&corpus),
+        &small_params(),
+        true,
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!(
         a.to_bytes().unwrap(),
         b.to_bytes().unwrap(),

@@ -11,6 +11,7 @@
 
 pub mod data;
 pub mod diff;
+pub mod embed;
 pub mod error;
 pub mod eval;
 pub mod features;

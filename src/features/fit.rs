@@ -7,6 +7,7 @@
 //! candidates' TF-IDF rows ([`chi2_ranking`]) and the best taken round-robin over the labels
 //! ([`round_robin`]) so rare labels get their best features too.
 
+use super::clusters::{is_cluster_term, WordClusters};
 use super::normalise::{Normaliser, Tokens};
 use super::vocab::{for_each_context_term, for_each_term};
 use super::{SparseRow, Vectoriser, VectoriserParams};
@@ -25,10 +26,26 @@ impl Vectoriser {
         y: &[bool],
         n_labels: usize,
     ) -> Result<Vectoriser> {
+        Self::fit_with_clusters(params, normaliser, texts, contexts, y, n_labels, None)
+    }
+
+    /// [`Vectoriser::fit`] with word clusters: a sentence's words also count as their cluster
+    /// terms, which compete for the `max_features` like any term; the words whose cluster
+    /// terms are kept are stored with the vectoriser. `None` gives exactly
+    /// [`Vectoriser::fit`]'s vectoriser.
+    pub fn fit_with_clusters(
+        params: &VectoriserParams,
+        normaliser: &Normaliser,
+        texts: &[&str],
+        contexts: Option<&[&str]>,
+        y: &[bool],
+        n_labels: usize,
+        clusters: Option<&WordClusters>,
+    ) -> Result<Vectoriser> {
         let params = params.check()?;
         let n = texts.len();
         // 1. document frequencies of all terms
-        let df = document_frequencies(&params, normaliser, texts, contexts);
+        let df = document_frequencies(&params, normaliser, texts, contexts, clusters);
         let mut candidates: Vec<&str> = df
             .iter()
             .filter(|(_, &(c, _))| c as usize >= params.min_df)
@@ -42,10 +59,13 @@ impl Vectoriser {
             )));
         }
         let idf_of = |c: u32| ((1.0 + n as f64) / (1.0 + c as f64)).ln() as f32 + 1.0;
+        let cand_terms: Vec<String> = candidates.iter().map(|s| s.to_string()).collect();
+        let cand_clusters = cluster_features(clusters, &cand_terms);
         let cand = Vectoriser::new(
             params,
-            candidates.iter().map(|s| s.to_string()).collect(),
+            cand_terms,
             candidates.iter().map(|t| idf_of(df[*t].0)).collect(),
+            cand_clusters,
         );
         if cand.len() <= params.max_features {
             return Ok(cand);
@@ -61,8 +81,37 @@ impl Vectoriser {
             .map(|f| cand.terms[f].clone())
             .collect();
         let idf: Vec<f32> = (0..m).filter(|&f| chosen[f]).map(|f| cand.idf[f]).collect();
-        Ok(Vectoriser::new(params, terms, idf))
+        let kept = cluster_features(clusters, &terms);
+        Ok(Vectoriser::new(params, terms, idf, kept))
     }
+}
+
+/// Word → features of its cluster terms among `terms`, for the words of `clusters` with at
+/// least one (sorted by word).
+fn cluster_features(clusters: Option<&WordClusters>, terms: &[String]) -> Vec<(String, Vec<u32>)> {
+    let Some(clusters) = clusters else {
+        return Vec::new();
+    };
+    let feature: FxHashMap<&str, u32> = terms
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| is_cluster_term(t))
+        .map(|(f, t)| (t.as_str(), f as u32))
+        .collect();
+    if feature.is_empty() {
+        return Vec::new();
+    }
+    clusters
+        .sorted()
+        .into_iter()
+        .filter_map(|(w, ts)| {
+            let fs: Vec<u32> = ts
+                .iter()
+                .filter_map(|t| feature.get(&**t).copied())
+                .collect();
+            (!fs.is_empty()).then(|| (w.to_string(), fs))
+        })
+        .collect()
 }
 
 /// Term → (rows containing it, last row counted).
@@ -77,6 +126,7 @@ fn document_frequencies(
     normaliser: &Normaliser,
     texts: &[&str],
     contexts: Option<&[&str]>,
+    clusters: Option<&WordClusters>,
 ) -> Df {
     let n = texts.len();
     let use_context = params.context_weight > 0.0;
@@ -109,6 +159,13 @@ fn document_frequencies(
                 for_each_term(&tok, params.max_ngram, &mut scratch, |t| {
                     count(&mut df, t, row)
                 });
+                if let Some(clusters) = clusters {
+                    for w in tok.iter() {
+                        for t in clusters.terms_of(w).unwrap_or_default() {
+                            count(&mut df, t, row);
+                        }
+                    }
+                }
                 if use_context {
                     let c = contexts.map_or(texts[i], |c| c[i]);
                     if last_ctx != Some(c) {
@@ -185,7 +242,8 @@ fn round_robin(ranked: &[Vec<u32>], m: usize, max_features: usize) -> Vec<bool> 
     let mut count = 0;
     'outer: for rank in 0..m {
         for r in ranked {
-            let f = r[rank] as usize;
+            let Some(&f) = r.get(rank) else { continue };
+            let f = f as usize;
             if !chosen[f] {
                 chosen[f] = true;
                 count += 1;
@@ -223,6 +281,7 @@ mod tests {
             max_features: 4,
             sublinear_tf: true,
             context_weight: 0.0,
+            cluster_weight: 1.0,
         };
         let v = Vectoriser::fit(&p, &n, &texts, None, &y, 3).unwrap();
         assert_eq!(v.len(), 4);
@@ -230,5 +289,48 @@ mod tests {
         let norm: f32 = row.iter().map(|x| x.1 * x.1).sum();
         assert!((norm - 1.0).abs() < 1e-5);
         assert!(v.transform(&n, "zzz unknown").is_empty());
+    }
+
+    /// A word the training rows never show lights its cluster's term, as the words of its
+    /// cluster the rows do show; without clusters the vectoriser is `fit`'s.
+    #[test]
+    fn an_unseen_word_lights_its_cluster() {
+        let n = Normaliser::new();
+        let texts = [
+            "we keep logs",
+            "we keep records",
+            "contact us",
+            "contact our team",
+        ];
+        let y = [true, true, false, false];
+        let p = VectoriserParams {
+            min_df: 1,
+            context_weight: 0.0,
+            ..VectoriserParams::default()
+        };
+        let words: Vec<String> = ["logs", "records", "clickstream", "team"]
+            .map(String::from)
+            .to_vec();
+        let ids = [0u32, 0, 0, 1];
+        let clusters = WordClusters::new(&words, &[(2, &ids[..])]);
+        let v =
+            Vectoriser::fit_with_clusters(&p, &n, &texts, None, &y, 1, Some(&clusters)).unwrap();
+        let c0 = (0..v.len())
+            .find(|&f| v.term(f) == "¤2.0")
+            .expect("cluster term") as u32;
+        let row = v.transform(&n, "we keep clickstream");
+        assert!(row.iter().any(|&(f, _)| f == c0), "{row:?}");
+        assert!(v
+            .transform(&n, "we keep logs")
+            .iter()
+            .any(|&(f, _)| f == c0));
+        assert!(!v.transform(&n, "contact us").iter().any(|&(f, _)| f == c0));
+        let plain = Vectoriser::fit(&p, &n, &texts, None, &y, 1).unwrap();
+        let none = Vectoriser::fit_with_clusters(&p, &n, &texts, None, &y, 1, None).unwrap();
+        assert_eq!(
+            postcard::to_stdvec(&plain).unwrap(),
+            postcard::to_stdvec(&none).unwrap()
+        );
+        assert!(v.is_consistent());
     }
 }

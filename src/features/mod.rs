@@ -26,12 +26,14 @@
 //!
 //! The public types are re-exported here, so `crate::features::X` is the one path to each.
 
+mod clusters;
 mod fit;
 mod normalise;
 mod rows;
 mod transform;
 mod vocab;
 
+pub use clusters::{cluster_term, is_cluster_term, WordClusters, CLUSTER_MARK};
 pub use normalise::{Normaliser, Tokens};
 pub use rows::{RowParts, SharedContextRows};
 pub use transform::Scratch;
@@ -57,6 +59,9 @@ pub struct VectoriserParams {
     /// Weight of context features: the words of the paragraph a sentence sits in, as separate
     /// terms (`§word`), scaled by this factor before the row is normalised (0 = off).
     pub context_weight: f32,
+    /// Weight of word-cluster terms (`¤k.c`, from `train --representations`) before the row
+    /// is normalised; unused without word clusters.
+    pub cluster_weight: f32,
 }
 
 impl Default for VectoriserParams {
@@ -67,6 +72,7 @@ impl Default for VectoriserParams {
             max_features: 10_000,
             sublinear_tf: true,
             context_weight: 0.5,
+            cluster_weight: 1.0,
         }
     }
 }
@@ -82,6 +88,9 @@ impl VectoriserParams {
         }
         if self.min_df == 0 {
             return Err(Error::Params("min_df must be at least 1".into()));
+        }
+        if !(self.cluster_weight.is_finite() && self.cluster_weight > 0.0) {
+            return Err(Error::Params("cluster weight must be > 0".into()));
         }
         if !(self.context_weight.is_finite() && self.context_weight >= 0.0) {
             return Err(Error::Params("context weight must be ≥ 0".into()));
@@ -100,23 +109,26 @@ pub struct Vectoriser {
     params: VectoriserParams,
     terms: Vec<String>,
     idf: Vec<f32>,
+    /// Word → features of its cluster terms (empty without word representations).
+    clusters: Vec<(String, Vec<u32>)>,
     index: TermIndex,
     /// Identifies this vocabulary in a [`Scratch`]'s context cache (not serialised).
     id: u64,
 }
 
 /// The serialised form of a [`Vectoriser`] (part of the model file format): its parameters,
-/// terms and idf values, in this order.
+/// terms, idf values and word clusters (word → its cluster terms' features), in this order.
 #[derive(Serialize, Deserialize)]
 struct VectoriserData {
     params: VectoriserParams,
     terms: Vec<String>,
     idf: Vec<f32>,
+    clusters: Vec<(String, Vec<u32>)>,
 }
 
 impl From<VectoriserData> for Vectoriser {
     fn from(d: VectoriserData) -> Self {
-        Vectoriser::new(d.params, d.terms, d.idf)
+        Vectoriser::new(d.params, d.terms, d.idf, d.clusters)
     }
 }
 
@@ -126,20 +138,28 @@ impl From<Vectoriser> for VectoriserData {
             params: v.params,
             terms: v.terms,
             idf: v.idf,
+            clusters: v.clusters,
         }
     }
 }
 
 impl Vectoriser {
     /// The vectoriser of `terms` with their `idf` values, its word-id index built here and a
-    /// fresh id for the [`Scratch`] context cache.
-    fn new(params: VectoriserParams, terms: Vec<String>, idf: Vec<f32>) -> Self {
-        let index = TermIndex::new(&terms);
+    /// fresh id for the [`Scratch`] context cache. `clusters` maps a word to the features of
+    /// its cluster terms.
+    fn new(
+        params: VectoriserParams,
+        terms: Vec<String>,
+        idf: Vec<f32>,
+        clusters: Vec<(String, Vec<u32>)>,
+    ) -> Self {
+        let index = TermIndex::new(&terms, &clusters);
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         Vectoriser {
             params,
             terms,
             idf,
+            clusters,
             index,
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
@@ -160,6 +180,11 @@ impl Vectoriser {
         &self.terms[i]
     }
 
+    /// Number of words that light cluster terms (0 without word representations).
+    pub fn cluster_words(&self) -> usize {
+        self.clusters.len()
+    }
+
     /// The parameters the vectoriser was fitted with.
     pub fn params(&self) -> &VectoriserParams {
         &self.params
@@ -170,6 +195,13 @@ impl Vectoriser {
     pub fn is_consistent(&self) -> bool {
         self.idf.len() == self.terms.len()
             && self.idf.iter().all(|x| x.is_finite())
+            && self.clusters.iter().all(|(_, fs)| {
+                fs.iter().all(|&f| {
+                    self.terms
+                        .get(f as usize)
+                        .is_some_and(|t| is_cluster_term(t))
+                })
+            })
             && self.params.check().is_ok()
     }
 }

@@ -102,7 +102,13 @@ impl Vectoriser {
             } else {
                 c as f32
             };
-            let w = if self.index.is_context(i) { cw } else { 1.0 };
+            let w = if self.index.is_context(i) {
+                cw
+            } else if self.index.is_cluster(i) {
+                self.params.cluster_weight
+            } else {
+                1.0
+            };
             out.push((i, w * tf * self.idf[i as usize]));
         }
     }

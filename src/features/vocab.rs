@@ -8,6 +8,7 @@
 //! [`TermIndex::append_text_ids`] fuses tokenising and looking up and gives the ids of
 //! [`Normaliser::tokenize`]'s tokens (tested).
 
+use super::clusters::is_cluster_term;
 use super::normalise::{for_each_ascii_token, for_each_piece, Normaliser, Tokens};
 use rustc_hash::FxHashMap;
 
@@ -193,6 +194,12 @@ pub(super) struct TermIndex {
     ngrams: FxHashMap<[u32; 4], u32>,
     /// Whether feature `i` is a context term.
     is_context: Vec<bool>,
+    /// Whether feature `i` is a cluster term.
+    is_cluster: Vec<bool>,
+    /// Word id → its cluster features: `cluster_features[cluster_start[id]..cluster_start[id
+    /// + 1]]` (both empty without word clusters).
+    cluster_start: Vec<u32>,
+    cluster_features: Vec<u32>,
 }
 
 /// No word, no feature: the id of a word in no term, and the feature of a word that is no
@@ -205,8 +212,9 @@ fn bigram_key(a: u32, b: u32) -> u64 {
 }
 
 impl TermIndex {
-    /// The index of `terms` (feature `i` is `terms[i]`).
-    pub(super) fn new(terms: &[String]) -> TermIndex {
+    /// The index of `terms` (feature `i` is `terms[i]`) and of the words of `clusters` (word →
+    /// features of its cluster terms).
+    pub(super) fn new(terms: &[String], clusters: &[(String, Vec<u32>)]) -> TermIndex {
         let mut ix = TermIndex::default();
         let mut words: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut word = |ix: &mut TermIndex, w: &str| -> u32 {
@@ -225,9 +233,14 @@ impl TermIndex {
                 let id = word(&mut ix, w);
                 ix.context[id as usize] = f;
                 ix.is_context.push(true);
+                ix.is_cluster.push(false);
                 continue;
             }
             ix.is_context.push(false);
+            ix.is_cluster.push(is_cluster_term(t));
+            if is_cluster_term(t) {
+                continue;
+            }
             let parts: Vec<&str> = t.split(' ').collect();
             if parts.len() == 1 {
                 let id = word(&mut ix, t);
@@ -242,6 +255,20 @@ impl TermIndex {
                 } else {
                     ix.ngrams.insert(key, f);
                 }
+            }
+        }
+        if !clusters.is_empty() {
+            let mut per_word: Vec<&[u32]> = Vec::new();
+            for (w, fs) in clusters {
+                let id = word(&mut ix, w) as usize;
+                per_word.resize(per_word.len().max(id + 1), &[]);
+                per_word[id] = fs;
+            }
+            per_word.resize(ix.unigram.len(), &[]);
+            ix.cluster_start.push(0);
+            for fs in per_word {
+                ix.cluster_features.extend_from_slice(fs);
+                ix.cluster_start.push(ix.cluster_features.len() as u32);
             }
         }
         ix.words = WordTable::new(words);
@@ -318,6 +345,13 @@ impl TermIndex {
             if f != NONE {
                 out.push(f);
             }
+            if !self.cluster_features.is_empty() {
+                let (a, b) = (
+                    self.cluster_start[first as usize] as usize,
+                    self.cluster_start[first as usize + 1] as usize,
+                );
+                out.extend_from_slice(&self.cluster_features[a..b]);
+            }
             if max_n < 2 || i + 1 >= ids.len() || ids[i + 1] == NONE {
                 continue;
             }
@@ -347,6 +381,12 @@ impl TermIndex {
                 .map(|&id| self.context[id as usize])
                 .filter(|&f| f != NONE),
         );
+    }
+
+    /// Whether feature `f` is a cluster term.
+    #[inline]
+    pub(super) fn is_cluster(&self, f: u32) -> bool {
+        self.is_cluster[f as usize]
     }
 
     /// Whether feature `f` is a context term.
@@ -414,7 +454,7 @@ mod tests {
             .iter()
             .map(|t| t.to_string())
             .collect();
-        let ix = TermIndex::new(&terms);
+        let ix = TermIndex::new(&terms, &[]);
         let mut tokens = Tokens::default();
         for text in [
             "We KEEP logs, e-mail and Caf\u{e9} data.",

@@ -3,8 +3,9 @@
 
 use super::Unit;
 use crate::error::{Error, Result};
-use crate::features::VectoriserParams;
+use crate::features::{VectoriserParams, WordClusters};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Unchecked training parameters (linfa style): build, then [`TrainParams::check`].
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -69,14 +70,26 @@ impl Default for TrainParams {
     }
 }
 
-/// Training parameters that passed [`TrainParams::check`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ValidTrainParams(TrainParams);
+/// Training parameters that passed [`TrainParams::check`], and the word clusters the
+/// vectoriser adds as features (none unless [`ValidTrainParams::with_clusters`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidTrainParams(TrainParams, Option<Arc<WordClusters>>);
 
 impl ValidTrainParams {
     /// The checked parameters.
     pub fn get(&self) -> &TrainParams {
         &self.0
+    }
+
+    /// The same parameters with word clusters as features (learnt by `classify embed`).
+    pub fn with_clusters(mut self, clusters: Arc<WordClusters>) -> Self {
+        self.1 = Some(clusters);
+        self
+    }
+
+    /// The word clusters the vectoriser adds as features, if any.
+    pub fn clusters(&self) -> Option<&WordClusters> {
+        self.1.as_deref()
     }
 }
 
@@ -113,7 +126,7 @@ impl TrainParams {
         if self.max_repeat == 0 {
             return Err(Error::Params("max_repeat must be at least 1".into()));
         }
-        Ok(ValidTrainParams(*self))
+        Ok(ValidTrainParams(*self, None))
     }
 }
 

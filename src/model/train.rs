@@ -9,7 +9,7 @@ use super::solve::{fit_label, neighbour_fitter, Fitter};
 use super::{CvSummary, Model, TrainParams, TrainStage, TrainingInfo, Unit, ValidTrainParams};
 use crate::data::{LabelledData, SourceInfo};
 use crate::error::{Error, Result};
-use crate::features::{Normaliser, SharedContextRows, SparseRow, Vectoriser};
+use crate::features::{Normaliser, SharedContextRows, SparseRow, Vectoriser, WordClusters};
 use crate::labels::{self, Decisions, Probabilities, Thresholds};
 use crate::sentences::paragraph::Paragraphs;
 use rayon::prelude::*;
@@ -33,17 +33,18 @@ pub(super) fn fit_core(
     texts: &[&str],
     contexts: &[&str],
     (y, ya): (&Decisions, Option<&Decisions>),
-    p: &TrainParams,
+    (p, clusters): (&TrainParams, Option<&WordClusters>),
     (fitter, prior): (Fitter, &[Core]),
 ) -> Result<Core> {
     let n_labels = y.n_labels();
-    let vectoriser = Vectoriser::fit(
+    let vectoriser = Vectoriser::fit_with_clusters(
         &p.vectoriser,
         normaliser,
         texts,
         Some(contexts),
         y.as_slice(),
         n_labels,
+        clusters,
     )?;
     let (rows, shared) = vectoriser.transform_shared(normaliser, texts, contexts);
     let data = (&rows[..], &shared);
@@ -254,7 +255,8 @@ impl Model {
                 let ty = y.select(&train_idx);
                 let tya = ya.as_ref().map(|ya| ya.select(&train_idx));
                 let fit = (Fitter::Sparse, &[][..]);
-                let core = fit_core(&normaliser, &tt, &tc, (&ty, tya.as_ref()), p, fit)?;
+                let pc = (p, params.clusters());
+                let core = fit_core(&normaliser, &tt, &tc, (&ty, tya.as_ref()), pc, fit)?;
                 let et: Vec<&str> = test_idx.iter().map(|&r| texts[r]).collect();
                 let ec: Vec<&str> = test_idx.iter().map(|&r| contexts[r]).collect();
                 let (pc, pa) = core.probabilities(&normaliser, &et, &ec);
@@ -340,7 +342,8 @@ impl Model {
         };
         progress(TrainStage::Final);
         let prior = (Fitter::Linfa, &fold_cores[..]);
-        let core = fit_core(&normaliser, &texts, &contexts, (&y, ya.as_ref()), p, prior)?;
+        let pc = (p, params.clusters());
+        let core = fit_core(&normaliser, &texts, &contexts, (&y, ya.as_ref()), pc, prior)?;
         let attributes = core.attributes.map(|(weights, intercepts)| {
             let na = attribute_names.len();
             let (thresholds, cv, gates) = match attribute_thresholds {
@@ -476,7 +479,15 @@ mod tests {
         let fit = |idx: &[usize], prior: &[Core]| {
             let t: Vec<&str> = idx.iter().map(|&i| rows[i].0).collect();
             let y = Decisions::from_cells(2, idx.iter().flat_map(|&i| rows[i].1).collect());
-            fit_core(&norm, &t, &t, (&y, None), &p, (Fitter::Sparse, prior)).unwrap()
+            fit_core(
+                &norm,
+                &t,
+                &t,
+                (&y, None),
+                (&p, None),
+                (Fitter::Sparse, prior),
+            )
+            .unwrap()
         };
         let folds = [fit(&[0, 1, 3, 4, 6, 8], &[]), fit(&[1, 2, 4, 5, 7], &[])];
         let all: Vec<usize> = (0..rows.len()).collect();

@@ -8,6 +8,7 @@ mod bad_input;
 mod cli;
 mod corpus;
 mod diff;
+mod embed;
 mod html;
 mod html_input;
 mod import;

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive) and their validation into plain configuration.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use policy_classifier::embed::EmbedParams;
 use policy_classifier::model::TrainParams;
 use std::path::PathBuf;
 
@@ -40,6 +41,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Compare two versions of a policy: practices added, removed and reworded.
     Diff(DiffArgs),
+    /// Learn word representations (vectors and clusters) from unlabelled policies, for
+    /// `train --representations`.
+    Embed(EmbedArgs),
     /// Convert a labelled corpus release into training CSV (`classify import opp115 DIR`).
     #[command(subcommand)]
     Import(ImportCommand),
@@ -142,6 +146,62 @@ pub struct TrainOptions {
     /// values are listed as not learned)
     #[arg(long, value_name = "N", default_value_t = TrainParams::default().min_attribute_examples)]
     pub min_attribute_examples: usize,
+    /// Word representations from `classify embed`: their word clusters become features next
+    /// to TF-IDF (stored in the model)
+    #[arg(long, value_name = "FILE")]
+    pub representations: Option<PathBuf>,
+    /// Weight of the word-cluster terms of `--representations`
+    #[arg(long, value_name = "W", default_value_t = TrainParams::default().vectoriser.cluster_weight)]
+    pub cluster_weight: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct EmbedArgs {
+    /// Where to write the representations
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: PathBuf,
+    /// Unlabelled policy files or folders (.txt, .md, .html; searched recursively)
+    #[arg(value_name = "DIR", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Words kept (the most frequent)
+    #[arg(long, value_name = "N", default_value_t = EmbedParams::default().max_words)]
+    pub words: usize,
+    /// Minimum occurrences of a kept word
+    #[arg(long, value_name = "N", default_value_t = EmbedParams::default().min_count)]
+    pub min_count: u64,
+    /// Co-occurrence window (words either side, within a sentence)
+    #[arg(long, value_name = "N", default_value_t = EmbedParams::default().window)]
+    pub window: usize,
+    /// Vector dimensions
+    #[arg(long, value_name = "N", default_value_t = EmbedParams::default().dim)]
+    pub dim: usize,
+    /// Numbers of clusters, one clustering each (comma-separated)
+    #[arg(long, value_name = "K,...", value_delimiter = ',', default_values_t = EmbedParams::default().clusters)]
+    pub clusters: Vec<usize>,
+    /// Seed of every random draw
+    #[arg(long, default_value_t = EmbedParams::default().seed)]
+    pub seed: u64,
+    /// Also store the word vectors (quantised to 8 bits)
+    #[arg(long)]
+    pub keep_vectors: bool,
+    /// Print the cluster of these words when done
+    #[arg(long, value_name = "WORD")]
+    pub show: Vec<String>,
+}
+
+impl EmbedArgs {
+    /// The embedding parameters these arguments describe.
+    pub fn params(&self) -> EmbedParams {
+        EmbedParams {
+            max_words: self.words,
+            min_count: self.min_count,
+            window: self.window,
+            dim: self.dim,
+            clusters: self.clusters.clone(),
+            seed: self.seed,
+            ..EmbedParams::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -276,6 +336,7 @@ impl TrainOptions {
         p.vectoriser.min_df = self.min_df;
         p.vectoriser.max_ngram = self.ngram;
         p.vectoriser.context_weight = self.context_weight;
+        p.vectoriser.cluster_weight = self.cluster_weight;
         p
     }
 }

@@ -1,20 +1,22 @@
 //! One function per subcommand: load, call the library, hand results to `output`.
 
 use crate::cli::{
-    Cli, Command, DiffArgs, EvaluateArgs, ImportCommand, ImportLevel, PredictArgs, ReportArgs,
-    TrainArgs,
+    Cli, Command, DiffArgs, EmbedArgs, EvaluateArgs, ImportCommand, ImportLevel, PredictArgs,
+    ReportArgs, TrainArgs, TrainOptions,
 };
 use crate::output;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use policy_classifier::data::LabelledData;
+use policy_classifier::embed::{EmbedStage, Representations};
 use policy_classifier::eval;
-use policy_classifier::model::{Model, TrainStage};
+use policy_classifier::model::{Model, TrainStage, ValidTrainParams};
 use policy_classifier::predict::{self, Outcome};
 use policy_classifier::report;
 use policy_classifier::text;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The shipped model, embedded so the binary works from any directory.
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Evaluate(a) => evaluate(a),
         Command::Report(a) => report(a),
         Command::Diff(a) => diff(a),
+        Command::Embed(a) => embed(a),
         Command::Import(ImportCommand::Opp115(a)) => {
             let level = match a.level {
                 ImportLevel::Sentence => policy_classifier::import::Level::Sentence,
@@ -93,8 +96,85 @@ fn spinner(msg: &str) -> ProgressBar {
     pb
 }
 
+/// The checked training parameters, with the word clusters of `--representations`.
+fn valid_params(o: &TrainOptions) -> Result<ValidTrainParams> {
+    let params = o.params().check()?;
+    Ok(match &o.representations {
+        Some(p) => params.with_clusters(Arc::new(Representations::load(p)?.word_clusters())),
+        None => params,
+    })
+}
+
+fn embed(a: EmbedArgs) -> Result<ExitCode> {
+    let params = a.params();
+    params.check()?;
+    // Fail before the work, not after, when the file cannot be written there.
+    let out_dir = match a.out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    tempfile::tempfile_in(out_dir).map_err(|e| policy_classifier::Error::io(out_dir, e))?;
+    let t0 = Instant::now();
+    let pb = ProgressBar::new(0);
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} files ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    let (reps, failed) = policy_classifier::embed::learn(
+        &a.inputs,
+        &params,
+        a.keep_vectors,
+        &|stage| match stage {
+            EmbedStage::Reading(done, total) => {
+                pb.set_length(total as u64);
+                pb.set_position(done as u64);
+                pb.set_message("reading");
+            }
+            EmbedStage::Counting => pb.set_message("counting co-occurrences"),
+            EmbedStage::Vectors => pb.set_message("PPMI and word vectors"),
+            EmbedStage::Clustering(k) => pb.set_message(format!("{k} clusters")),
+        },
+    )?;
+    pb.finish_and_clear();
+    for (p, why) in &failed {
+        eprintln!("classify: error: {}: {why}", p.display());
+    }
+    reps.save(&a.out)?;
+    let s = &reps.stats;
+    println!(
+        "wrote {}: {} words, {} dimensions, clusterings {:?}, {} bytes",
+        a.out.display(),
+        reps.words.len(),
+        reps.params.dim,
+        reps.params.clusters,
+        std::fs::metadata(&a.out).map(|m| m.len()).unwrap_or(0)
+    );
+    println!(
+        "from {} files: {} sentences, {} distinct ({} tokens, {} distinct words); {} PPMI entries; {:.1} s",
+        s.files,
+        s.sentences,
+        s.distinct_sentences,
+        s.tokens,
+        s.distinct_words,
+        s.ppmi_entries,
+        t0.elapsed().as_secs_f64()
+    );
+    for w in &a.show {
+        match reps.cluster_mates(w) {
+            Some(mates) => {
+                let shown: Vec<&str> = mates.iter().take(25).copied().collect();
+                println!("{w}: {} words: {}", mates.len(), shown.join(" "));
+            }
+            None => println!("{w}: not among the kept words"),
+        }
+    }
+    Ok(exit_for(failed.len()))
+}
+
 fn train(a: TrainArgs) -> Result<ExitCode> {
-    let params = a.params.params().check()?;
+    let params = valid_params(&a.params)?;
     let data_paths = if a.data.is_empty() {
         vec![repo_path("datasets/corpus.csv")]
     } else {
@@ -176,7 +256,7 @@ fn evaluate(a: EvaluateArgs) -> Result<ExitCode> {
     }
     if let Some(k) = a.cv {
         data.check_typos()?;
-        let params = a.params.params().check()?;
+        let params = valid_params(&a.params)?;
         let pb = spinner("cross-validating");
         let report = policy_classifier::eval::cv::cross_validate(
             &data,

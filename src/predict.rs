@@ -67,6 +67,24 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// For commands that tag the files they are given and nothing else (`predict`): a file
+    /// that was read but held nothing to classify (a PDF with no text layer) is an error,
+    /// while a batch (`report`) lists it as skipped. Other outcomes are unchanged.
+    /// `input` is the input this outcome is for: only a file given to be read is turned into
+    /// an error, not a file a directory listing skipped.
+    pub fn skip_is_failure(self, input: &Input) -> Outcome {
+        match (self, input) {
+            (Outcome::Skipped(p, why), Input::File(_)) => Outcome::Failed(
+                p.clone(),
+                Error::NothingToRead {
+                    path: p,
+                    message: why,
+                },
+            ),
+            (o, _) => o,
+        }
+    }
+
     /// The input path.
     pub fn path(&self) -> &std::path::Path {
         match self {
@@ -183,6 +201,7 @@ pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
                     Outcome::Tagged(tagged)
                 }
             }
+            Err(Error::NothingToRead { message, .. }) => Outcome::Skipped(p.clone(), message),
             Err(e) => Outcome::Failed(p.clone(), e),
         },
     }

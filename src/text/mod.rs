@@ -6,16 +6,19 @@
 //! dropped. Text that is not valid UTF-8 is decoded as Windows-1252 (which maps every byte) and
 //! a warning names the file. The Princeton-Leuven corpus header line is recognised: the
 //! company is its domain, the archive date and snapshot URL are kept, and the header is not
-//! classified.
+//! classified. PDF bytes (by their `%PDF-` magic, under any name and on stdin) are read by
+//! `pdf.rs`.
 
 use crate::error::{Error, Result};
 
 mod html;
 mod metadata;
+mod pdf;
 mod truncate;
 
 pub use html::html_to_text;
 pub use metadata::{company_from_path, parse_header, Archive, PolicyVersion};
+pub use pdf::{is_pdf, pdf_to_text, PdfProblem};
 use serde::Serialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,6 +34,8 @@ pub enum Format {
     Markdown,
     /// HTML, converted to text.
     Html,
+    /// PDF, its text layer laid out again (`pdf.rs`).
+    Pdf,
 }
 
 /// A policy ready to be split: its text, where classification starts, and its metadata.
@@ -78,7 +83,7 @@ pub enum Input {
     Failed(PathBuf, String),
 }
 
-const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xhtml"];
+const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xhtml", "pdf"];
 
 /// Expands files and directories (recursively, sorted) into inputs. Files given by name are
 /// always read; files found in directories are read when their extension is a policy format
@@ -114,7 +119,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<Input> {
                             } else {
                                 out.push(Input::Skipped(
                                     path,
-                                    "not a policy file (expected .txt, .md or .html)".into(),
+                                    "not a policy file (expected .txt, .md, .html or .pdf)".into(),
                                 ));
                             }
                         }
@@ -196,6 +201,11 @@ fn too_large(path: &Path, len: u64, max: u64) -> Error {
 /// Builds a document from raw bytes (the file's name decides the format and default company).
 pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<Document> {
     let mut warnings = Vec::new();
+    // PDF bytes, whatever the name: their text replaces the bytes for everything below.
+    let pdf_text = is_pdf(bytes)
+        .then(|| pdf_to_text(bytes).map_err(|p| p.into_error(path)))
+        .transpose()?;
+    let bytes: &[u8] = if pdf_text.is_some() { b"" } else { bytes };
     if let Some(kind) = binary_kind(bytes) {
         return Err(Error::Input {
             path: path.into(),
@@ -228,7 +238,9 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
                 .to_ascii_lowercase();
             head.starts_with("<!doctype html") || head.starts_with("<html")
         });
-    let (text, format) = if looks_html {
+    let (text, format) = if let Some(text) = pdf_text {
+        (text, Format::Pdf)
+    } else if looks_html {
         (html_to_text(&raw), Format::Html)
     } else if matches!(ext.as_str(), "md" | "markdown") {
         (raw, Format::Markdown)
@@ -347,7 +359,8 @@ mod tests {
     #[test]
     fn binary_and_empty_are_refused() {
         let o = ReadOptions::default();
-        assert!(document_from_bytes(Path::new("a.txt"), b"%PDF-1.4 ...", &o).is_err());
+        let e = document_from_bytes(Path::new("a.txt"), b"%PDF-1.4 ...", &o).unwrap_err();
+        assert!(e.to_string().contains("cannot read this PDF"), "{e}");
         assert!(document_from_bytes(Path::new("a.txt"), b"ab\0cd", &o).is_err());
         assert!(document_from_bytes(Path::new("a.txt"), b" \n\t ", &o).is_err());
     }

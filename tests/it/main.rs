@@ -10,5 +10,6 @@ mod corpus;
 mod diff;
 mod html;
 mod import;
+mod pdf;
 mod properties;
 mod reliability;

@@ -70,11 +70,15 @@ impl PdfProblem {
     }
 }
 
-/// True when the bytes are a PDF file (the `%PDF-` magic, possibly after a few bytes of junk,
-/// as readers allow).
+/// True when the bytes are a PDF file: they start with the `%PDF-` magic (after a UTF-8 BOM
+/// or whitespace, if any). A text that merely mentions `%PDF-` is not one.
 pub fn is_pdf(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(1024)];
-    head.windows(5).any(|w| w == b"%PDF-")
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    b[start..].starts_with(b"%PDF-")
 }
 
 /// Extracts the text of a PDF: reading order, columns, headers and footers, hyphenation and
@@ -849,7 +853,9 @@ mod tests {
     #[test]
     fn not_a_pdf_or_broken_pdfs_are_errors_not_panics() {
         assert!(is_pdf(b"%PDF-1.7\n"));
+        assert!(is_pdf(b"\n %PDF-1.4"));
         assert!(!is_pdf(b"We collect data."));
+        assert!(!is_pdf(b"Our archive holds %PDF-1.4 files."));
         assert!(matches!(
             pdf_to_text(b"%PDF-1.7\n1 0 obj <<>> endobj\n"),
             Err(PdfProblem::Malformed(_))

@@ -157,6 +157,27 @@ fn scanned_pdf_is_an_error_alone_and_a_skip_in_a_batch() {
 }
 
 #[test]
+fn encrypted_pdfs_need_their_password_unless_only_restricted() {
+    let out = classify()
+        .args(["predict", "--format", "csv"])
+        .arg(fixture("encrypted.pdf"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("encrypted.pdf: the PDF is encrypted with a password"),
+        "{err}"
+    );
+    // Only an owner password (printing/copying restrictions): read like the plain file.
+    assert_eq!(
+        sentences(&fixture("owner-only.pdf")),
+        sentences(&fixture("two-column.pdf"))
+    );
+}
+
+#[test]
 fn malformed_pdfs_are_one_line_errors_and_failed_rows_never_panics() {
     let out = classify()
         .args(["predict", "--format", "csv"])

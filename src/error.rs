@@ -35,6 +35,16 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// An input that holds nothing to classify by its nature (a PDF with no text layer, i.e. a
+    /// scanned image): a batch (`classify report`) lists it as skipped, a command given just
+    /// that file reports it as an error.
+    #[error("{path}: {message}")]
+    NothingToRead {
+        /// The policy file.
+        path: PathBuf,
+        /// Why, and what to do (e.g. run OCR first).
+        message: String,
+    },
     /// A model file is missing, truncated, corrupt or of another format version.
     #[error("{path}: {message}")]
     Model {

@@ -64,13 +64,57 @@ pub struct TaggedDocument {
 pub enum Outcome {
     /// Read, split and classified.
     Tagged(TaggedDocument),
-    /// Deliberately not read (e.g. not a policy file type).
-    Skipped(PathBuf, String),
+    /// Deliberately not read or not tagged, and why.
+    Skipped(PathBuf, Skip),
     /// Could not be read or classified.
     Failed(PathBuf, Error),
 }
 
+/// Why an input was skipped. The kind, not the message, decides what a command does with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// Not a policy file type (found in a directory listing).
+    NotAPolicy(String),
+    /// Read, but with nothing to classify (a PDF with no text layer).
+    NothingToRead(String),
+    /// Written in another language than English, and `--skip-non-english` was given.
+    NotEnglish(String),
+}
+
+impl Skip {
+    /// The one-line reason.
+    pub fn message(&self) -> &str {
+        match self {
+            Skip::NotAPolicy(m) | Skip::NothingToRead(m) | Skip::NotEnglish(m) => m,
+        }
+    }
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
 impl Outcome {
+    /// For commands that tag the files they are given and nothing else (`predict`): a file
+    /// that was read but held nothing to classify (a PDF with no text layer) is an error,
+    /// while a batch (`report`) lists it as skipped. Other outcomes are unchanged.
+    /// `input` is the input this outcome is for: only a file given to be read is turned into
+    /// an error, not a file a directory listing skipped.
+    pub fn skip_is_failure(self, input: &Input) -> Outcome {
+        match (self, input) {
+            (Outcome::Skipped(p, Skip::NothingToRead(why)), Input::File(_)) => Outcome::Failed(
+                p.clone(),
+                Error::NothingToRead {
+                    path: p,
+                    message: why,
+                },
+            ),
+            (o, _) => o,
+        }
+    }
+
     /// The input path.
     pub fn path(&self) -> &std::path::Path {
         match self {
@@ -169,7 +213,7 @@ impl TaggedDocument {
 /// Reads and tags one input.
 pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
     match input {
-        Input::Skipped(p, why) => Outcome::Skipped(p.clone(), why.clone()),
+        Input::Skipped(p, why) => Outcome::Skipped(p.clone(), Skip::NotAPolicy(why.clone())),
         Input::Failed(p, why) => Outcome::Failed(
             p.clone(),
             Error::Input {
@@ -180,11 +224,11 @@ pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
         Input::File(p) => match text::read_document(p, &opts.read) {
             Ok(doc) if opts.skip_non_english && doc.language.is_foreign() => Outcome::Skipped(
                 p.clone(),
-                format!(
+                Skip::NotEnglish(format!(
                     "written in {} ({}), not English (--skip-non-english)",
                     doc.language.name(),
                     doc.language.code()
-                ),
+                )),
             ),
             Ok(doc) => {
                 let tagged = tag_document(model, doc, &opts.split);
@@ -199,6 +243,9 @@ pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
                 } else {
                     Outcome::Tagged(tagged)
                 }
+            }
+            Err(Error::NothingToRead { message, .. }) => {
+                Outcome::Skipped(p.clone(), Skip::NothingToRead(message))
             }
             Err(e) => Outcome::Failed(p.clone(), e),
         },

@@ -46,7 +46,7 @@ pub fn file_statuses(outcomes: &[Outcome]) -> Vec<FileStatus> {
                 sentences: 0,
                 language: "",
                 repaired: 0,
-                message: why.clone(),
+                message: why.to_string(),
             },
             Outcome::Failed(p, e) => FileStatus {
                 file: p.display().to_string(),

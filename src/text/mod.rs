@@ -11,19 +11,22 @@
 //! ([`detect_language`]); a policy in another language is read and flagged with a warning. The
 //! Princeton-Leuven corpus header line is recognised: the
 //! company is its domain, the archive date and snapshot URL are kept, and the header is not
-//! classified.
+//! classified. PDF bytes (by their `%PDF-` magic, under any name and on stdin) are read by
+//! `pdf.rs`.
 
 use crate::error::{Error, Result};
 
 mod html;
 mod language;
 mod metadata;
+mod pdf;
 mod repair;
 mod truncate;
 
 pub use html::{html_page, html_to_text, HtmlPage};
 pub use language::{detect_language, Language};
 pub use metadata::{company_from_path, parse_header, Archive, PolicyVersion};
+pub use pdf::{is_pdf, pdf_to_text, PdfProblem};
 pub use repair::{repair_mojibake, Repaired};
 use serde::Serialize;
 use std::io::Read;
@@ -40,6 +43,8 @@ pub enum Format {
     Markdown,
     /// HTML, converted to text.
     Html,
+    /// PDF, its text layer laid out again (`pdf.rs`).
+    Pdf,
 }
 
 /// A policy ready to be split: its text, where classification starts, and its metadata.
@@ -91,7 +96,7 @@ pub enum Input {
     Failed(PathBuf, String),
 }
 
-const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xhtml"];
+const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "xhtml", "pdf"];
 
 /// Expands files and directories (recursively, sorted) into inputs. Files given by name are
 /// always read; files found in directories are read when their extension is a policy format
@@ -127,7 +132,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<Input> {
                             } else {
                                 out.push(Input::Skipped(
                                     path,
-                                    "not a policy file (expected .txt, .md or .html)".into(),
+                                    "not a policy file (expected .txt, .md, .html or .pdf)".into(),
                                 ));
                             }
                         }
@@ -209,6 +214,11 @@ fn too_large(path: &Path, len: u64, max: u64) -> Error {
 /// Builds a document from raw bytes (the file's name decides the format and default company).
 pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<Document> {
     let mut warnings = Vec::new();
+    // PDF bytes, whatever the name: their text replaces the bytes for everything below.
+    let pdf_text = is_pdf(bytes)
+        .then(|| pdf_to_text(bytes).map_err(|p| p.into_error(path)))
+        .transpose()?;
+    let bytes: &[u8] = if pdf_text.is_some() { b"" } else { bytes };
     if let Some(kind) = binary_kind(bytes) {
         return Err(Error::Input {
             path: path.into(),
@@ -253,7 +263,9 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
                 .to_ascii_lowercase();
             head.starts_with("<!doctype html") || head.starts_with("<html")
         });
-    let (text, format, site_name) = if looks_html {
+    let (text, format, site_name) = if let Some(text) = pdf_text {
+        (text, Format::Pdf, None)
+    } else if looks_html {
         let page = html_page(&raw);
         (page.text, Format::Html, page.site_name)
     } else if matches!(ext.as_str(), "md" | "markdown") {
@@ -384,7 +396,8 @@ mod tests {
     #[test]
     fn binary_and_empty_are_refused() {
         let o = ReadOptions::default();
-        assert!(document_from_bytes(Path::new("a.txt"), b"%PDF-1.4 ...", &o).is_err());
+        let e = document_from_bytes(Path::new("a.txt"), b"%PDF-1.4 ...", &o).unwrap_err();
+        assert!(e.to_string().contains("cannot read this PDF"), "{e}");
         assert!(document_from_bytes(Path::new("a.txt"), b"ab\0cd", &o).is_err());
         assert!(document_from_bytes(Path::new("a.txt"), b" \n\t ", &o).is_err());
     }

@@ -13,5 +13,6 @@ mod html;
 mod html_input;
 mod import;
 mod inputs;
+mod pdf;
 mod properties;
 mod reliability;

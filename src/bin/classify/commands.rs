@@ -215,7 +215,11 @@ fn predict(a: PredictArgs) -> Result<ExitCode> {
     let model = load_model(a.model.model.as_deref())?;
     let opts = a.input.tag_options();
     let inputs = text::expand_inputs(&a.files);
-    let outcomes = predict::tag_inputs(&model, &inputs, &opts, &|| {});
+    let outcomes: Vec<Outcome> = predict::tag_inputs(&model, &inputs, &opts, &|| {})
+        .into_iter()
+        .zip(&inputs)
+        .map(|(o, i)| o.skip_is_failure(i))
+        .collect();
     let failed = report_problems(&outcomes);
     output::print_predictions(&model, &outcomes, a.format, a.explain)?;
     Ok(exit_for(failed))

@@ -225,9 +225,8 @@ pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
             Ok(doc) if opts.skip_non_english && doc.language.is_foreign() => Outcome::Skipped(
                 p.clone(),
                 Skip::NotEnglish(format!(
-                    "written in {} ({}), not English (--skip-non-english)",
-                    doc.language.name(),
-                    doc.language.code()
+                    "written in {}, not English (--skip-non-english)",
+                    doc.language
                 )),
             ),
             Ok(doc) => {

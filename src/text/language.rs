@@ -10,7 +10,7 @@
 //! no more than half of the sampled prose is `whatlang` (trigram profiles of 69 languages, with
 //! a reliability flag) asked to name the language of the other pieces; the document's language
 //! is the one of most sampled prose. The cost does not grow with the document's length: about
-//! 1.5 % of `classify report`'s instructions (measured in `docs/reliability.md`).
+//! 1.7 % of `classify report`'s instructions (measured in `docs/reliability.md`).
 
 /// The language of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,6 +47,13 @@ impl Language {
     /// mean little for it.
     pub fn is_foreign(&self) -> bool {
         matches!(self, Language::Other(_))
+    }
+}
+
+/// "German (deu)": the name and the ISO 639-3 code, as messages give them.
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name(), self.code())
     }
 }
 

@@ -299,9 +299,7 @@ pub fn document_from_bytes(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Res
     let language = detect_language(&text[body_start..]);
     if language.is_foreign() {
         warnings.push(format!(
-            "written in {} ({}), not English: the model reads English only, so its tags mean little here (--skip-non-english skips such files)",
-            language.name(),
-            language.code()
+            "written in {language}, not English: the model reads English only, so its tags mean little here (--skip-non-english skips such files)"
         ));
     }
     Ok(Document {

@@ -103,16 +103,22 @@ fn pdf_bytes_are_read_as_pdf_under_any_name_and_on_stdin() {
     assert_eq!(rows.len(), want.len());
 }
 
-#[test]
-fn scanned_pdf_is_an_error_alone_and_a_skip_in_a_batch() {
+/// `classify predict` of one fixture alone: exit 1 and exactly one stderr line, returned.
+fn one_line_error(name: &str) -> String {
     let out = classify()
         .args(["predict", "--format", "csv"])
-        .arg(fixture("scanned.pdf"))
+        .arg(fixture(name))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(err.lines().count(), 1, "{err}");
+    err
+}
+
+#[test]
+fn scanned_pdf_is_an_error_alone_and_a_skip_in_a_batch() {
+    let err = one_line_error("scanned.pdf");
     assert!(err.contains("scanned.pdf: no text layer"), "{err}");
     assert!(err.contains("run OCR (e.g. ocrmypdf) first"), "{err}");
 
@@ -158,14 +164,7 @@ fn scanned_pdf_is_an_error_alone_and_a_skip_in_a_batch() {
 
 #[test]
 fn encrypted_pdfs_need_their_password_unless_only_restricted() {
-    let out = classify()
-        .args(["predict", "--format", "csv"])
-        .arg(fixture("encrypted.pdf"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.lines().count(), 1, "{err}");
+    let err = one_line_error("encrypted.pdf");
     assert!(
         err.contains("encrypted.pdf: the PDF is encrypted with a password"),
         "{err}"

@@ -33,7 +33,7 @@ mod solve;
 pub mod sparse_lr;
 mod train;
 
-pub use explain::{Part, TermContribution, FROM_PARAGRAPH};
+pub use explain::{Part, TermContribution, CLUSTER_PREFIX, CLUSTER_WORDS_SHOWN, FROM_PARAGRAPH};
 pub use folds::group_folds;
 pub use format::FORMAT_VERSION;
 pub use params::{TrainParams, ValidTrainParams};
@@ -69,6 +69,38 @@ pub struct TrainingInfo {
     /// Attribute values of the data on too few rows to be learned
     /// ([`TrainParams::min_attribute_examples`]), with their row counts.
     pub attributes_not_learned: Vec<(String, usize)>,
+    /// Self-training rounds over unlabelled policies, when the model was self-trained.
+    pub self_training: Option<SelfTrainingInfo>,
+}
+
+/// How a self-trained model used unlabelled policies (see `crate::selftrain`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelfTrainingInfo {
+    /// Rounds run (tag, select, retrain).
+    pub rounds: usize,
+    /// Unlabelled documents tagged in each round.
+    pub documents: usize,
+    /// Hex SHA-256 over the documents' texts in input order (by content, not by path).
+    pub documents_sha256: String,
+    /// Pseudo-labelled rows added in each round (the last round's are in the model).
+    pub rows_per_round: Vec<usize>,
+    /// Held-out precision a label's confidence cut-off had to reach.
+    pub precision: f32,
+    /// Share of a label's held-out positives allowed below its absence cut-off.
+    pub miss_rate: f32,
+    /// Per label, at most this many times its labelled rows were added.
+    pub cap_ratio: f32,
+}
+
+/// Out-of-fold probabilities of the threshold folds (revised by the neighbour stage, as the
+/// thresholds saw them) with the gold decisions of the same rows: what a caller needs to
+/// choose its own cut-offs on held-out data.
+#[derive(Debug, Clone)]
+pub struct HeldOut {
+    /// Out-of-fold probability of every training row and label.
+    pub probabilities: crate::labels::Probabilities,
+    /// The rows' gold labels.
+    pub gold: crate::labels::Decisions,
 }
 
 /// Cross-validated metrics stored in the model (out-of-fold predictions of the threshold
@@ -197,5 +229,11 @@ impl Model {
     /// Whether the model has a neighbour stage.
     pub fn has_neighbour_stage(&self) -> bool {
         self.neighbours.is_some()
+    }
+
+    /// Records the self-training that made this model (provenance only: no dimension of the
+    /// model changes, so it stays consistent).
+    pub(crate) fn set_self_training(&mut self, info: SelfTrainingInfo) {
+        self.training.self_training = Some(info);
     }
 }

@@ -6,7 +6,9 @@ use super::attributes::{self, AttributeHead};
 use super::folds::group_folds;
 use super::neighbours::NeighbourStage;
 use super::solve::{fit_label, neighbour_fitter, Fitter};
-use super::{CvSummary, Model, TrainParams, TrainStage, TrainingInfo, Unit, ValidTrainParams};
+use super::{
+    CvSummary, HeldOut, Model, TrainParams, TrainStage, TrainingInfo, Unit, ValidTrainParams,
+};
 use crate::data::{LabelledData, SourceInfo};
 use crate::error::{Error, Result};
 use crate::features::{Normaliser, SharedContextRows, SparseRow, Vectoriser, WordClusters};
@@ -199,6 +201,16 @@ impl Model {
         params: &ValidTrainParams,
         progress: &(dyn Fn(TrainStage) + Sync),
     ) -> Result<Model> {
+        Ok(Model::fit_held_out(data, params, progress)?.0)
+    }
+
+    /// [`Model::fit`], also returning the threshold folds' out-of-fold probabilities (`None`
+    /// when the data was too small for threshold folds).
+    pub fn fit_held_out(
+        data: &LabelledData,
+        params: &ValidTrainParams,
+        progress: &(dyn Fn(TrainStage) + Sync),
+    ) -> Result<(Model, Option<HeldOut>)> {
         let p = params.get();
         if data.len() < 2 {
             return Err(Error::Train(format!(
@@ -297,6 +309,7 @@ impl Model {
         let mut neighbours = None;
         let mut fold_cores = Vec::new();
         let mut attribute_thresholds = None;
+        let mut held_out = None;
         let (thresholds, cv) = if let Some((cores, mut oof, oof_attributes)) = folded {
             fold_cores = cores;
             if p.neighbour_stage {
@@ -336,6 +349,10 @@ impl Model {
                 let s = labels::score(&attribute_names, ya, &pred);
                 attribute_thresholds = Some((t, s, gates));
             }
+            held_out = Some(HeldOut {
+                probabilities: oof,
+                gold: y.clone(),
+            });
             (thresholds, Some(CvSummary { folds: k, scores }))
         } else {
             (Thresholds::fixed(nl, 0.5), None)
@@ -364,7 +381,7 @@ impl Model {
                 cv,
             }
         });
-        Ok(Model {
+        let model = Model {
             labels,
             vectoriser: core.vectoriser,
             weights: core.weights,
@@ -385,13 +402,15 @@ impl Model {
                 rows: n,
                 label_counts,
                 attributes_not_learned: not_learned,
+                self_training: None,
             },
             cv,
             written_by: format!("policy-classifier {}", env!("CARGO_PKG_VERSION")),
             sparse_only: core.sparse_only,
             attributes,
             warnings,
-        })
+        };
+        Ok((model, held_out))
     }
 }
 

@@ -35,6 +35,37 @@ pub struct LabelledData {
     pub sources: Vec<SourceInfo>,
 }
 
+/// The distinct values (lower case) of the `company` column of a CSV file, e.g. to leave a
+/// test set's companies out of self-training. Errors name the file and line.
+pub fn companies_in(path: &Path) -> Result<std::collections::BTreeSet<String>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(&bytes[..]);
+    let csv_error = |line: u64, message: String| Error::Csv {
+        path: path.into(),
+        line,
+        message,
+    };
+    let headers = r
+        .headers()
+        .map_err(|e| csv_error(1, format!("cannot read the header: {e}")))?;
+    let Some(col) = headers.iter().position(|h| h.trim() == "company") else {
+        return Err(csv_error(
+            1,
+            "no `company` column: give a CSV whose `company` column names the companies to leave out".into(),
+        ));
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| csv_error(i as u64 + 2, format!("not valid CSV: {e}")))?;
+        if let Some(c) = rec.get(col).map(str::trim).filter(|c| !c.is_empty()) {
+            out.insert(c.to_lowercase());
+        }
+    }
+    Ok(out)
+}
+
 /// Provenance of a training or evaluation file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceInfo {

@@ -22,6 +22,7 @@ pub mod labels;
 pub mod model;
 pub mod predict;
 pub mod report;
+pub mod selftrain;
 pub mod sentences;
 pub mod text;
 

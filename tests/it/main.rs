@@ -16,3 +16,4 @@ mod inputs;
 mod pdf;
 mod properties;
 mod reliability;
+mod selftrain;

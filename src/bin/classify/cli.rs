@@ -3,6 +3,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use policy_classifier::embed::EmbedParams;
 use policy_classifier::model::TrainParams;
+use policy_classifier::selftrain::SelfTrainParams;
 use std::path::PathBuf;
 
 /// Tag privacy-policy sentences with the data practices they state (OPP-115 categories) and
@@ -93,6 +94,43 @@ pub struct TrainArgs {
     pub model: Option<PathBuf>,
     #[command(flatten)]
     pub params: TrainOptions,
+    #[command(flatten)]
+    pub self_train: SelfTrainOptions,
+}
+
+/// Self-training over unlabelled policies (`train --self-train DIR`).
+#[derive(Debug, Args)]
+pub struct SelfTrainOptions {
+    /// Unlabelled policy files or folders: the model tags them, and the sentences it is
+    /// confident about (per-label cut-offs measured on held-out folds) become training rows
+    #[arg(long, value_name = "DIR")]
+    pub self_train: Vec<PathBuf>,
+    /// Rounds of tag → add confident sentences → retrain
+    #[arg(long, value_name = "N", default_value_t = SelfTrainParams::default().rounds, requires = "self_train")]
+    pub self_train_rounds: usize,
+    /// Held-out precision P a label needs to be taken as present; a label is taken as absent
+    /// below the cut-off under which at most 1 − P of its held-out positives fall
+    #[arg(long, value_name = "P", default_value_t = SelfTrainParams::default().confidence, requires = "self_train")]
+    pub self_train_confidence: f32,
+    /// Per label, add at most this many times its labelled rows
+    #[arg(long, value_name = "R", default_value_t = SelfTrainParams::default().cap_ratio, requires = "self_train")]
+    pub self_train_cap: f32,
+    /// Leave out the unlabelled policies of the companies in this CSV's `company` column
+    /// (e.g. your test set, so that evaluating on it stays fair)
+    #[arg(long, value_name = "CSV", requires = "self_train")]
+    pub self_train_exclude: Vec<PathBuf>,
+}
+
+impl SelfTrainOptions {
+    /// The (unchecked) self-training parameters these arguments describe.
+    pub fn params(&self) -> SelfTrainParams {
+        SelfTrainParams {
+            rounds: self.self_train_rounds,
+            confidence: self.self_train_confidence,
+            cap_ratio: self.self_train_cap,
+            ..SelfTrainParams::default()
+        }
+    }
 }
 
 /// Training parameters shared by `train` and `evaluate --cv`.

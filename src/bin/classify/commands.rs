@@ -13,6 +13,7 @@ use policy_classifier::eval;
 use policy_classifier::model::{Model, TrainStage, ValidTrainParams};
 use policy_classifier::predict::{self, Outcome};
 use policy_classifier::report;
+use policy_classifier::selftrain::{self_train, SelfTrainStage, Unlabelled, Unused};
 use policy_classifier::text;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -197,18 +198,62 @@ fn train(a: TrainArgs) -> Result<ExitCode> {
     tempfile::tempfile_in(out_dir).map_err(|e| policy_classifier::Error::io(out_dir, e))?;
     let t0 = Instant::now();
     let pb = spinner("training");
-    let model = Model::fit(&data, &params, &|stage| match stage {
-        TrainStage::Fold(i, k) => pb.set_message(format!("tuning thresholds: fold {i}/{k}")),
-        TrainStage::Neighbours => pb.set_message("fitting the neighbour stage"),
-        TrainStage::Final => pb.set_message("training on all rows"),
-    })?;
+    let stage_message = |stage: TrainStage| match stage {
+        TrainStage::Fold(i, k) => format!("tuning thresholds: fold {i}/{k}"),
+        TrainStage::Neighbours => "fitting the neighbour stage".to_string(),
+        TrainStage::Final => "training on all rows".to_string(),
+    };
+    let (model, failed) = if a.self_train.self_train.is_empty() {
+        let model = Model::fit(&data, &params, &|s| pb.set_message(stage_message(s)))?;
+        (model, 0)
+    } else {
+        let st = a.self_train.params().check()?;
+        let mut exclude = std::collections::BTreeSet::new();
+        for p in &a.self_train.self_train_exclude {
+            exclude.extend(policy_classifier::data::companies_in(p)?);
+        }
+        let inputs = text::expand_inputs(&a.self_train.self_train);
+        let tag = predict::TagOptions::default();
+        let unlabelled = Unlabelled {
+            inputs: &inputs,
+            tag: &tag,
+            exclude_companies: &exclude,
+        };
+        let done = self_train(&data, &params, &st, unlabelled, &|s| {
+            pb.set_message(match s {
+                SelfTrainStage::Training(0, s) => stage_message(s),
+                SelfTrainStage::Training(r, s) => format!("round {r}: {}", stage_message(s)),
+                SelfTrainStage::Tagging(r, d, t) => format!("round {r}: tagging {d}/{t}"),
+            })
+        })?;
+        pb.finish_and_clear();
+        let failed = report_unused(&done.unused);
+        output::print_self_training(&done)?;
+        (done.model, failed)
+    };
     pb.finish_and_clear();
     for w in model.warnings() {
         eprintln!("classify: warning: {w}");
     }
     model.save(&out)?;
     output::print_train_summary(&model, &out, t0.elapsed())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(exit_for(failed))
+}
+
+/// Prints one line per unlabelled input that self-training did not use; returns how many
+/// could not be read.
+fn report_unused(unused: &[Unused]) -> usize {
+    let mut failed = 0;
+    for u in unused {
+        match u {
+            Unused::Skipped(p, why) => eprintln!("classify: skipped: {}: {why}", p.display()),
+            Unused::Failed(_, e) => {
+                failed += 1;
+                eprintln!("classify: error: {}", output::one_line(e));
+            }
+        }
+    }
+    failed
 }
 
 fn predict(a: PredictArgs) -> Result<ExitCode> {

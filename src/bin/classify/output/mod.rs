@@ -10,6 +10,7 @@ use policy_classifier::labels::{Decisions, Probabilities};
 use policy_classifier::model::{Model, TermContribution, FROM_PARAGRAPH};
 use policy_classifier::predict::Outcome;
 use policy_classifier::report::{self, ReportSummary};
+use policy_classifier::selftrain::SelfTrained;
 use policy_classifier::text::truncate_chars;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -86,6 +87,58 @@ pub fn print_train_summary(model: &Model, path: &Path, took: Duration) -> Result
 }
 
 /// One row per output of a fitted head: name, training rows, threshold, out-of-fold F1.
+/// The self-training account: documents used, then per label its last cut-offs and the rows
+/// each round added.
+pub fn print_self_training(done: &SelfTrained) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "self-training over {} documents ({} sentences; {} inputs not used)",
+        done.documents,
+        done.sentences,
+        done.unused.len()
+    )?;
+    let mut t = new_table();
+    let mut header = vec![
+        "label".to_string(),
+        "present at P ≥".into(),
+        "absent at P <".into(),
+    ];
+    header.extend(done.rounds.iter().map(|r| format!("round {}", r.round)));
+    t.set_header(header);
+    let labels = done.model.labels();
+    let last = done.rounds.last().map(|r| &r.cut_offs);
+    for (i, name) in labels
+        .iter()
+        .chain(std::iter::once(&"(no label)".to_string()))
+        .enumerate()
+    {
+        let mut row = vec![name.clone()];
+        match last.filter(|_| i < labels.len()) {
+            Some(c) => {
+                row.push(c.present[i].map_or("never".into(), |p| format!("{p:.3}")));
+                row.push(format!("{:.3}", c.absent[i]));
+            }
+            None => row.extend(["".to_string(), "".to_string()]),
+        }
+        row.extend(done.rounds.iter().map(|r| r.added[i].to_string()));
+        t.add_row(row);
+    }
+    let mut total = vec![
+        "added (of confident)".to_string(),
+        String::new(),
+        String::new(),
+    ];
+    total.extend(
+        done.rounds
+            .iter()
+            .map(|r| format!("{} ({})", r.total(), r.confident)),
+    );
+    t.add_row(total);
+    writeln!(out, "{t}")?;
+    Ok(())
+}
+
 fn fit_table(
     what: &str,
     names: &[String],

@@ -180,6 +180,26 @@ impl Vectoriser {
         &self.terms[i]
     }
 
+    /// The words that light cluster feature `f` (empty for any other feature), the commonest
+    /// first: those that are unigram terms by rising idf, then the others alphabetically.
+    /// For explanations: `¤1000.279` means little, "cookies, pixel, beacons" does.
+    pub fn cluster_members(&self, f: usize) -> Vec<&str> {
+        let mut words: Vec<(f32, &str)> = self
+            .clusters
+            .iter()
+            .filter(|(_, fs)| fs.contains(&(f as u32)))
+            .map(|(w, _)| {
+                let idf = self
+                    .index
+                    .unigram_feature(w)
+                    .map_or(f32::INFINITY, |u| self.idf[u as usize]);
+                (idf, w.as_str())
+            })
+            .collect();
+        words.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+        words.into_iter().map(|(_, w)| w).collect()
+    }
+
     /// Number of words that light cluster terms (0 without word representations).
     pub fn cluster_words(&self) -> usize {
         self.clusters.len()

@@ -383,6 +383,14 @@ impl TermIndex {
         );
     }
 
+    /// The feature of `word` as a unigram term, if it is one.
+    pub(super) fn unigram_feature(&self, word: &str) -> Option<u32> {
+        let id = self.words.get(word);
+        (id != NONE)
+            .then(|| self.unigram[id as usize])
+            .filter(|&f| f != NONE)
+    }
+
     /// Whether feature `f` is a cluster term.
     #[inline]
     pub(super) fn is_cluster(&self, f: u32) -> bool {

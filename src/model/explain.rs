@@ -3,12 +3,18 @@
 //! sentence's evidence. Returned as data ([`TermContribution`]); wording is the caller's.
 
 use super::Model;
-use crate::features::{Normaliser, Scratch, SparseRow};
+use crate::features::{is_cluster_term, Normaliser, Scratch, SparseRow};
 use crate::sentences::paragraph::paragraph_runs;
 
 /// What to say when a predicted label has no positive term of its own: the neighbour stage
 /// (the sentence's paragraph) decided it.
 pub const FROM_PARAGRAPH: &str = "(from its paragraph)";
+
+/// How an explanation names a word-cluster feature: this prefix, then its commonest words.
+pub const CLUSTER_PREFIX: &str = "≈";
+
+/// How many of a cluster's words an explanation shows.
+pub const CLUSTER_WORDS_SHOWN: usize = 3;
 
 /// Which outputs of the model an explanation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +28,7 @@ pub enum Part {
 /// One feature's share of a label's first-stage logit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TermContribution {
-    /// The word or n-gram.
+    /// The word or n-gram, or a word cluster as [`CLUSTER_PREFIX`] and its commonest words.
     pub term: String,
     /// Whether it is a word of the sentence's paragraph (context feature) rather than of the
     /// sentence itself.
@@ -172,6 +178,19 @@ impl Model {
         self.explain_in(Part::Attributes, text, context, values, top, scratch)
     }
 
+    /// A word cluster's term as its commonest words: `≈cookies/pixel/beacons…` (the `…` when
+    /// it has more than [`CLUSTER_WORDS_SHOWN`]).
+    fn cluster_name(&self, f: usize) -> String {
+        let words = self.vectoriser.cluster_members(f);
+        let shown: Vec<&str> = words.iter().take(CLUSTER_WORDS_SHOWN).copied().collect();
+        let more = if words.len() > CLUSTER_WORDS_SHOWN {
+            "…"
+        } else {
+            ""
+        };
+        format!("{CLUSTER_PREFIX}{}{more}", shown.join("/"))
+    }
+
     /// [`Model::explain_labels`] of a row from [`Model::rows_of_blocks`].
     pub fn explain_row(
         &self,
@@ -200,6 +219,7 @@ impl Model {
                         let t = self.vectoriser.term(f as usize);
                         let (term, from_paragraph) = match t.strip_prefix('§') {
                             Some(w) => (w.to_string(), true),
+                            None if is_cluster_term(t) => (self.cluster_name(f as usize), false),
                             None => (t.to_string(), false),
                         };
                         TermContribution {
@@ -235,6 +255,12 @@ mod tests {
             assert!((sigmoid(logit) - pl).abs() < 1e-5, "label {l}");
         }
         let e = model.explain(text, None, 1, 3);
+        // Word clusters are named by their words, never by their ids.
+        for l in 0..model.labels.len() {
+            for c in model.explain(text, None, l, 50) {
+                assert!(!c.term.contains('¤'), "{}", c.term);
+            }
+        }
         assert!(!e.is_empty() && e.len() <= 3);
         assert!(e.windows(2).all(|w| w[0].contribution >= w[1].contribution));
     }

@@ -1,8 +1,9 @@
 //! End-to-end tests of the CLI contract through the `classify` binary.
 
 use crate::common::*;
-use policy_classifier::features::is_cluster_term;
+use policy_classifier::features::{is_cluster_term, CLUSTER_MARK};
 use policy_classifier::labels::OPP115;
+use policy_classifier::model::CLUSTER_PREFIX;
 use std::path::Path;
 
 fn example() -> std::path::PathBuf {
@@ -220,14 +221,17 @@ fn predict_explain_lists_contributing_terms() {
         "{c:?}"
     );
     let words: Vec<&str> = terms.iter().map(|t| t["term"].as_str().unwrap()).collect();
-    // Every term is one of the sentence's n-grams, or a word-cluster term (`¤K.C`) of the
-    // shipped model's representations.
+    // Every term is one of the sentence's n-grams, or a word cluster of the shipped model's
+    // representations, named by its words (`≈signals/signal/…`), never by its id (`¤K.C`).
     assert!(
-        words.iter().all(|w| is_cluster_term(w)
-            || "our website does not respond to do not track signals"
-                .contains(w.trim_end_matches(" (paragraph)"))),
+        words.iter().all(
+            |w| w.starts_with(CLUSTER_PREFIX) && !is_cluster_term(w) && w.len() > 3
+                || "our website does not respond to do not track signals"
+                    .contains(w.trim_end_matches(" (paragraph)"))
+        ),
         "{words:?}"
     );
+    assert!(words.iter().all(|w| !w.contains(CLUSTER_MARK)), "{words:?}");
 }
 
 #[test]

@@ -73,7 +73,7 @@ pub struct TrainingInfo {
     pub self_training: Option<SelfTrainingInfo>,
 }
 
-/// How a self-trained model used unlabelled policies (see `crate::selftrain`).
+/// How a self-trained model used unlabelled policies (`train --self-train`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SelfTrainingInfo {
     /// Rounds run (tag, select, retrain).

@@ -284,3 +284,25 @@ fn real_corpus_puts_web_beacons_with_cookies() {
         "{mates:?}"
     );
 }
+
+/// The committed representations are what `classify embed` builds from `../shared/corpus` with
+/// this code, byte for byte (the rebuild command of `models/README.md`): a change to reading or
+/// splitting that moves them shows here, not in a later session that cannot rebuild them.
+#[test]
+fn shipped_representations_rebuild_byte_for_byte() {
+    let Some(sh) = shared() else { return };
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("reps.bin");
+    stdout_of(
+        classify()
+            .args(["embed", "--out"])
+            .arg(&out)
+            .arg(sh.join("corpus/unlabelled"))
+            .arg(sh.join("corpus/longitudinal")),
+    );
+    let shipped = std::fs::read(crate::common::repo().join("models/representations.bin")).unwrap();
+    assert!(
+        std::fs::read(&out).unwrap() == shipped,
+        "models/representations.bin is stale: rebuild it and retrain the model with the commands in models/README.md"
+    );
+}

@@ -77,22 +77,17 @@ pub enum Skip {
     NotAPolicy(String),
     /// Read, but with nothing to classify (a PDF with no text layer).
     NothingToRead(String),
-    /// Written in another language than English, and `--skip-non-english` was given.
-    NotEnglish(String),
-}
-
-impl Skip {
-    /// The one-line reason.
-    pub fn message(&self) -> &str {
-        match self {
-            Skip::NotAPolicy(m) | Skip::NothingToRead(m) | Skip::NotEnglish(m) => m,
-        }
-    }
+    /// Written in this language, not English, and `--skip-non-english` was given.
+    NotEnglish(Language),
 }
 
 impl std::fmt::Display for Skip {
+    /// The one-line reason.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.message())
+        match self {
+            Skip::NotAPolicy(m) | Skip::NothingToRead(m) => f.write_str(m),
+            Skip::NotEnglish(l) => write!(f, "written in {l}, not English (--skip-non-english)"),
+        }
     }
 }
 
@@ -222,13 +217,9 @@ pub fn tag_input(model: &Model, input: &Input, opts: &TagOptions) -> Outcome {
             },
         ),
         Input::File(p) => match text::read_document(p, &opts.read) {
-            Ok(doc) if opts.skip_non_english && doc.language.is_foreign() => Outcome::Skipped(
-                p.clone(),
-                Skip::NotEnglish(format!(
-                    "written in {}, not English (--skip-non-english)",
-                    doc.language
-                )),
-            ),
+            Ok(doc) if opts.skip_non_english && doc.language.is_foreign() => {
+                Outcome::Skipped(p.clone(), Skip::NotEnglish(doc.language))
+            }
             Ok(doc) => {
                 let tagged = tag_document(model, doc, &opts.split);
                 if tagged.sentences.is_empty() {

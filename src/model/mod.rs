@@ -84,10 +84,9 @@ pub struct SelfTrainingInfo {
     pub documents_sha256: String,
     /// Pseudo-labelled rows added in each round (the last round's are in the model).
     pub rows_per_round: Vec<usize>,
-    /// Held-out precision a label's confidence cut-off had to reach.
-    pub precision: f32,
-    /// Share of a label's held-out positives allowed below its absence cut-off.
-    pub miss_rate: f32,
+    /// Held-out precision a label's presence cut-off had to reach; `1 − confidence` is the
+    /// share of its held-out positives allowed below its absence cut-off.
+    pub confidence: f32,
     /// Per label, at most this many times its labelled rows were added.
     pub cap_ratio: f32,
 }

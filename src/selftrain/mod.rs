@@ -172,7 +172,7 @@ pub fn self_train(
     let labelled_counts = model.training().label_counts.clone();
     let labelled_none = data.labels.iter().filter(|l| l.is_empty()).count();
     let mut rounds = Vec::new();
-    let mut seen_documents = None;
+    let mut last = None;
     for round in 1..=st.rounds {
         let Some(h) = held.as_ref() else {
             return Err(Error::Train(
@@ -186,7 +186,7 @@ pub fn self_train(
             model.thresholds(),
             st.confidence,
         );
-        let collected = collect(
+        let mut collected = collect(
             &model,
             &cut_offs,
             unlabelled,
@@ -194,13 +194,10 @@ pub fn self_train(
             st,
             &|d, t| progress(SelfTrainStage::Tagging(round, d, t)),
         )?;
-        let confident = collected.candidates.len();
-        let (kept, added) = select::choose(
-            collected.candidates,
-            &labelled_counts,
-            labelled_none,
-            st.cap_ratio,
-        );
+        let candidates = std::mem::take(&mut collected.candidates);
+        let confident = candidates.len();
+        let (kept, added) =
+            select::choose(candidates, &labelled_counts, labelled_none, st.cap_ratio);
         let combined = with_rows(data, &model, &kept, &collected.companies);
         let (next, next_held) = Model::fit_held_out(&combined, params, &|s| {
             progress(SelfTrainStage::Training(round, s))
@@ -213,29 +210,24 @@ pub fn self_train(
         });
         model = next;
         held = next_held;
-        seen_documents = Some((
-            collected.documents,
-            collected.sentences,
-            collected.sha256,
-            collected.unused,
-        ));
+        last = Some(collected);
     }
-    let (documents, sentences, sha, unused) = seen_documents.expect("at least one round");
+    // The inputs are the same in every round: the last pass accounts for them.
+    let last = last.expect("at least one round");
     model.set_self_training(SelfTrainingInfo {
         rounds: st.rounds,
-        documents,
-        documents_sha256: sha,
+        documents: last.documents,
+        documents_sha256: last.sha256,
         rows_per_round: rounds.iter().map(Round::total).collect(),
-        precision: st.confidence,
-        miss_rate: 1.0 - st.confidence,
+        confidence: st.confidence,
         cap_ratio: st.cap_ratio,
     });
     Ok(SelfTrained {
         model,
         rounds,
-        documents,
-        sentences,
-        unused,
+        documents: last.documents,
+        sentences: last.sentences,
+        unused: last.unused,
     })
 }
 
@@ -268,11 +260,10 @@ impl Sink for Collector<'_> {
         for o in outcomes {
             let d = match o {
                 Outcome::Tagged(d) => d,
-                Outcome::Skipped(p, Skip::NotEnglish(why)) => {
+                Outcome::Skipped(p, Skip::NotEnglish(language)) => {
                     // Not the user's flag here: self-training always leaves these out.
-                    let why = why.replace(
-                        "(--skip-non-english)",
-                        "(self-training reads English policies only)",
+                    let why = format!(
+                        "written in {language}, not English (self-training reads English policies only)"
                     );
                     self.out.unused.push(Unused::Skipped(p, why));
                     continue;
